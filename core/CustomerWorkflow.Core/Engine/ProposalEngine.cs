@@ -1,0 +1,280 @@
+using CustomerWorkflow.Core.Customers;
+using CustomerWorkflow.Core.Fields;
+using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Storage;
+
+namespace CustomerWorkflow.Core.Engine;
+
+/// <summary>
+/// The use cases of the customer workflow. Each reads one customer unit, decides in the domain, and writes
+/// it back in one atomic, version-checked write; a lost race is retried from a fresh read.
+/// </summary>
+public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider time)
+{
+    private const int MaxAttempts = 8;
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    // ---- reading ----
+
+    /// <summary>A customer with its open proposal and the approval settings.</summary>
+    public async Task<CustomerView> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        var settings = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        return new CustomerView(record.Customer, record.OpenProposal, settings.Settings);
+    }
+
+    /// <summary>Customers whose id or name contains the text.</summary>
+    public Task<IReadOnlyList<Customer>> FindCustomersAsync(string text, int max = 25, CancellationToken cancellationToken = default)
+    {
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            throw new WorkflowException(Refusal.InvalidValue, "Say what to look for: part of a customer id or name.");
+        }
+
+        return store.FindCustomersAsync(trimmed, max, cancellationToken);
+    }
+
+    /// <summary>A proposal in any status.</summary>
+    public async Task<Proposal> GetProposalAsync(string proposalId, CancellationToken cancellationToken = default) =>
+        await store.GetProposalAsync(ProposalId.Normalize(proposalId), cancellationToken).ConfigureAwait(false)
+        ?? throw UnknownProposal(proposalId);
+
+    /// <summary>The workflow history of a customer's proposals, in order.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
+        return await store.ListHistoryAsync(record.Customer.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The proposals the actor created or submitted.</summary>
+    public Task<IReadOnlyList<Proposal>> ListMineAsync(Actor actor, int max = 25, CancellationToken cancellationToken = default) =>
+        store.ListByUserAsync(actor.Id, max, cancellationToken);
+
+    /// <summary>The proposals waiting for the actor's decision.</summary>
+    public Task<IReadOnlyList<Proposal>> GetInboxAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        store.ListAwaitingAsync(actor.Id, cancellationToken);
+
+    // ---- clerks ----
+
+    /// <summary>
+    /// Sets fields: approval-enabled ones become proposed changes, the rest apply at once. All or nothing:
+    /// one bad field or value refuses the whole command.
+    /// </summary>
+    public async Task<SetFieldsResult> SetFieldsAsync(Actor actor, string customerId, IReadOnlyList<KeyValuePair<string, string>> changes, CancellationToken cancellationToken = default)
+    {
+        RequireClerk(actor, "change customers");
+        if (changes.Count == 0)
+        {
+            throw new WorkflowException(Refusal.InvalidValue, "Say which field to set and to what.");
+        }
+
+        var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
+        var normalized = Normalize(changes, settings);
+
+        return await MutateAsync(customerId, record =>
+        {
+            var now = Now;
+            var customer = record.Customer;
+            var proposal = record.OpenProposal;
+            var sequence = record.ProposalSequence;
+            var results = new List<FieldChange>();
+
+            // Proposals first, then set-backs, so a proposal is never emptied and then needed again in one command.
+            foreach (var (field, value) in normalized.OrderBy(c => string.Equals(customer[c.Key], c.Value, StringComparison.Ordinal)))
+            {
+                var original = customer[field];
+                if (!settings.RequiresApproval(field))
+                {
+                    customer = customer.With(field, value);
+                    results.Add(new FieldChange(field, string.Equals(original, value, StringComparison.Ordinal) ? FieldChangeKind.Unchanged : FieldChangeKind.Applied, original, value));
+                    continue;
+                }
+
+                var hasLine = proposal?.LineFor(field) is not null;
+                if (string.Equals(original, value, StringComparison.Ordinal) && !hasLine)
+                {
+                    results.Add(new FieldChange(field, FieldChangeKind.Unchanged, original, value));
+                    continue;
+                }
+
+                if (proposal is null)
+                {
+                    sequence++;
+                    proposal = Proposal.Start(customer.Id, sequence, actor, now);
+                }
+
+                proposal.Propose(field, original, value, actor, now);
+                results.Add(new FieldChange(field, hasLine && string.Equals(original, value, StringComparison.Ordinal) ? FieldChangeKind.ProposalRemoved : FieldChangeKind.Proposed, original, value));
+            }
+
+            var changed = results.Any(r => r.Kind != FieldChangeKind.Unchanged);
+            var write = changed ? new RecordWrite(customer, proposal, sequence, record.Version) : null;
+            return (write, new SetFieldsResult(customer, proposal is { IsOpen: true } ? proposal : null, results));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes one proposed change.</summary>
+    public Task<ProposalResult> RemoveAsync(Actor actor, string customerId, string field, CancellationToken cancellationToken = default)
+    {
+        RequireClerk(actor, "change proposals");
+        var name = FieldCatalog.Get(field).Name;
+        return ActOnOpenAsync(customerId, (p, now) => p.Remove(name, actor, now), cancellationToken);
+    }
+
+    /// <summary>Discards all proposed changes.</summary>
+    public Task<ProposalResult> DiscardAsync(Actor actor, string customerId, CancellationToken cancellationToken = default)
+    {
+        RequireClerk(actor, "discard proposals");
+        return ActOnOpenAsync(customerId, (p, now) => p.Discard(actor, now), cancellationToken);
+    }
+
+    /// <summary>Submits the customer's proposed changes (or resubmits them after a change request).</summary>
+    public async Task<ProposalResult> SubmitAsync(Actor actor, string customerId, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        RequireClerk(actor, "submit proposals");
+        var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
+        return await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Withdraws a pending submission.</summary>
+    public Task<ProposalResult> RecallAsync(Actor actor, string customerId, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        RequireClerk(actor, "recall proposals");
+        return ActOnOpenAsync(customerId, (p, now) => p.Recall(actor, now, comment), cancellationToken);
+    }
+
+    // ---- approvers ----
+
+    /// <summary>Approves; when the last step completes, the proposal is applied in the same write.</summary>
+    public Task<ProposalResult> ApproveAsync(Actor actor, string proposalId, string? comment = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ActOnProposalAsync(proposalId, ProposalAction.Approve, (p, now) => p.Approve(actor, now, comment, expectedVersion), cancellationToken);
+
+    public Task<ProposalResult> RejectAsync(Actor actor, string proposalId, string? reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ActOnProposalAsync(proposalId, ProposalAction.Reject, (p, now) => p.Reject(actor, now, reason, expectedVersion), cancellationToken);
+
+    public Task<ProposalResult> RequestChangeAsync(Actor actor, string proposalId, string? comment, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ActOnProposalAsync(proposalId, ProposalAction.RequestChange, (p, now) => p.RequestChange(actor, now, comment, expectedVersion), cancellationToken);
+
+    public Task<ProposalResult> DelegateAsync(Actor actor, string proposalId, string toUserId, string? comment = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
+        ActOnProposalAsync(proposalId, ProposalAction.Delegate, (p, now) => p.Delegate(actor, now, toUserId, comment, expectedVersion), cancellationToken);
+
+    // ---- shared ----
+
+    private Task<ProposalResult> ActOnOpenAsync(string customerId, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken) =>
+        MutateAsync(customerId, record =>
+        {
+            var proposal = record.OpenProposal ?? throw new WorkflowException(
+                Refusal.NothingToSubmit, $"Customer {record.Customer.Id} has no proposed changes.");
+            act(proposal, Now);
+            return (new RecordWrite(record.Customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, record.Customer));
+        }, cancellationToken);
+
+    private async Task<ProposalResult> ActOnProposalAsync(string proposalId, ProposalAction action, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken)
+    {
+        var id = ProposalId.Normalize(proposalId);
+        var customerId = ProposalId.CustomerIdOf(id) ?? throw UnknownProposal(proposalId);
+        ProposalResult? result;
+        try
+        {
+            result = await MutateAsync<ProposalResult?>(customerId, record =>
+            {
+                if (record.OpenProposal is not { } proposal || !string.Equals(proposal.Id, id, StringComparison.Ordinal))
+                {
+                    return (null, null);
+                }
+
+                var now = Now;
+                act(proposal, now);
+                var customer = proposal.Status == ProposalStatus.Approved ? proposal.Apply(record.Customer, now) : record.Customer;
+                return (new RecordWrite(customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, customer));
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowException e) when (e.Refusal == Refusal.UnknownCustomer)
+        {
+            throw UnknownProposal(proposalId);
+        }
+
+        if (result is not null)
+        {
+            return result;
+        }
+
+        // Not the customer's open proposal: a closed one is refused like any illegal transition.
+        var closed = await store.GetProposalAsync(id, cancellationToken).ConfigureAwait(false) ?? throw UnknownProposal(proposalId);
+        throw TransitionTable.Refuse(closed.Status, action, closed.Id);
+    }
+
+    /// <summary>Read, decide, write; on a lost race, again from a fresh read. A null write means nothing to store.</summary>
+    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var (write, result) = decide(record);
+            if (write is null)
+            {
+                return result;
+            }
+
+            try
+            {
+                await store.CommitAsync([write], cancellationToken).ConfigureAwait(false);
+                write.Proposal?.AcceptHistory();
+                return result;
+            }
+            catch (ConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Someone else wrote this customer first: decide again on what they left.
+            }
+            catch (ConcurrencyException)
+            {
+                throw new WorkflowException(Refusal.Busy, $"Customer {record.Customer.Id} is being changed by others right now. Please try again.");
+            }
+        }
+    }
+
+    private async Task<CustomerRecord> LoadAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var id = Customer.NormalizeId(customerId ?? string.Empty);
+        if (!Customer.IsValidId(id))
+        {
+            throw new WorkflowException(Refusal.UnknownCustomer, $"'{customerId}' is not a customer id (like US-001).");
+        }
+
+        return await store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new WorkflowException(Refusal.UnknownCustomer, $"There is no customer {id}.");
+    }
+
+    private static List<KeyValuePair<string, string>> Normalize(IReadOnlyList<KeyValuePair<string, string>> changes, WorkflowSettings settings)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var result = new List<KeyValuePair<string, string>>(changes.Count);
+        foreach (var (name, raw) in changes)
+        {
+            var field = FieldCatalog.Get(name);
+            if (!seen.Add(field.Name))
+            {
+                throw new WorkflowException(Refusal.InvalidValue, $"{field.Name} is given more than once.");
+            }
+
+            result.Add(new(field.Name, field.Normalize(raw, settings)));
+        }
+
+        return result;
+    }
+
+    private static void RequireClerk(Actor actor, string what)
+    {
+        if (!actor.Has(Roles.Clerk) && !actor.Has(Roles.Admin))
+        {
+            throw new WorkflowException(Refusal.NotAllowed, $"Only clerks can {what}.");
+        }
+    }
+
+    private static WorkflowException UnknownProposal(string proposalId) =>
+        new(Refusal.UnknownProposal, $"There is no proposal '{proposalId}'. Proposal ids look like US-001-P1.");
+}
