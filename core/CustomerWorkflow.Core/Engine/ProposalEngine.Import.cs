@@ -146,10 +146,16 @@ public sealed partial class ProposalEngine
             return Reject($"Customer {id} already has a proposal that is {ProposalText.Describe(open.Status)} ({open.Id}); its fields that need approval can't be proposed now.");
         }
 
+        if (behaviour == ImportBehaviour.Propose && gated.Count > 0 && record.Proposal is { IsOpen: false })
+        {
+            // The import's own proposal for this customer was emptied by an earlier row of this chunk.
+            return Reject($"An earlier row set {id}'s proposed changes back to the original values; import this row again on its own.");
+        }
+
         var fields = new List<ImportFieldResult>(values.Count);
         foreach (var v in values)
         {
-            if (NeedsApproval(v) && gated.Contains(v))
+            if (behaviour == ImportBehaviour.Propose && gated.Contains(v))
             {
                 if (record.Proposal is not { IsOpen: true })
                 {

@@ -1,0 +1,384 @@
+using System.Globalization;
+using CustomerWorkflow.Core.Customers;
+using CustomerWorkflow.Core.Fields;
+using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CustomerWorkflow.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with durable commits. A customer with its open proposal is
+/// one row plus its proposal row, written in one transaction and guarded by the customer row's version.
+/// </summary>
+public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteConstraint = 19;
+
+    private readonly SqliteConnectionPool _pool;
+    private readonly SqliteStoreOptions _options;
+
+    static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
+
+    public SqliteWorkflowStore(SqliteStoreOptions options)
+    {
+        _options = options;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _pool = new SqliteConnectionPool(options);
+    }
+
+    /// <summary>The schema version the database is at after <see cref="InitializeAsync"/>.</summary>
+    public static int SchemaVersion => Migrations.All.Count;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        _pool.WriteAsync(c =>
+        {
+            // WAL is a property of the file; setting it outside a transaction makes it stick for every connection.
+            c.Execute("PRAGMA journal_mode = WAL;");
+            using var tx = c.Connection.BeginTransaction(deferred: false);
+            var current = Convert.ToInt32(c.Command("PRAGMA user_version;", tx).ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (current > Migrations.All.Count)
+            {
+                throw new InvalidOperationException(
+                    $"The database {_options.DatabasePath} is at schema version {current}, newer than this build knows ({Migrations.All.Count}). Use a newer build.");
+            }
+
+            for (var version = current + 1; version <= Migrations.All.Count; version++)
+            {
+                c.Execute(Migrations.All[version - 1], tx);
+                c.Execute($"PRAGMA user_version = {version};", tx);
+            }
+
+            tx.Commit();
+            return true;
+        }, cancellationToken);
+
+    public Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_pool.Read(c =>
+        {
+            var command = c.Command("""
+                SELECT c.id, c.fields, c.proposal_seq, c.version, p.body
+                FROM customers c LEFT JOIN proposals p ON p.id = c.open_proposal_id
+                WHERE c.id = $id
+                """);
+            command.Parameters.AddWithValue("$id", customerId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadRecord(reader) : null;
+        }));
+
+    public Task<IReadOnlyDictionary<string, CustomerRecord>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<string, CustomerRecord>>(_pool.Read(c =>
+        {
+            var result = new Dictionary<string, CustomerRecord>(customerIds.Count, StringComparer.Ordinal);
+            // json_each binds the whole id list as one parameter: one statement, whatever the count.
+            var command = c.Command("""
+                SELECT c.id, c.fields, c.proposal_seq, c.version, p.body
+                FROM customers c LEFT JOIN proposals p ON p.id = c.open_proposal_id
+                WHERE c.id IN (SELECT value FROM json_each($ids))
+                """);
+            command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(customerIds));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var record = ReadRecord(reader);
+                result[record.Customer.Id] = record;
+            }
+
+            return result;
+        }));
+
+    public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default) =>
+        InWriteTransaction((c, tx) =>
+        {
+            foreach (var write in writes)
+            {
+                WriteRecord(c, tx, write);
+            }
+        }, cancellationToken);
+
+    public Task<Proposal?> GetProposalAsync(string proposalId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_pool.Read(c =>
+        {
+            var command = c.Command("SELECT body FROM proposals WHERE id = $id");
+            command.Parameters.AddWithValue("$id", proposalId);
+            return command.ExecuteScalar() is string body ? StoredShapes.Proposal(body) : null;
+        }));
+
+    public Task<IReadOnlyList<Proposal>> ListProposalsAsync(string customerId, CancellationToken cancellationToken = default) =>
+        QueryProposals("SELECT body FROM proposals WHERE customer_id = $p ORDER BY number DESC", customerId, null);
+
+    public Task<IReadOnlyList<HistoryEntry>> ListHistoryAsync(string customerId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<HistoryEntry>>(_pool.Read(c =>
+        {
+            var command = c.Command("""
+                SELECT proposal_id, seq, at, actor_id, actor_name, action, step, comment, detail
+                FROM history WHERE customer_id = $id ORDER BY rowid
+                """);
+            command.Parameters.AddWithValue("$id", customerId);
+            using var reader = command.ExecuteReader();
+            var entries = new List<HistoryEntry>();
+            while (reader.Read())
+            {
+                entries.Add(new HistoryEntry(
+                    reader.GetString(0),
+                    reader.GetInt32(1),
+                    DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    Enum.Parse<HistoryAction>(reader.GetString(5)),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+
+            return entries;
+        }));
+
+    public Task<IReadOnlyList<Proposal>> ListAwaitingAsync(string userId, CancellationToken cancellationToken = default) =>
+        QueryProposals("""
+            SELECT p.body FROM proposal_due d JOIN proposals p ON p.id = d.proposal_id
+            WHERE d.user_id = $p ORDER BY p.updated_at, p.id
+            """, userId, null);
+
+    public Task<IReadOnlyList<Proposal>> ListByUserAsync(string userId, int max, CancellationToken cancellationToken = default) =>
+        QueryProposals("""
+            SELECT body FROM proposals WHERE created_by = $p OR submitted_by = $p
+            ORDER BY updated_at DESC, id LIMIT $max
+            """, userId, max);
+
+    public Task<IReadOnlyList<Customer>> FindCustomersAsync(string text, int max, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Customer>>(_pool.Read(c =>
+        {
+            var command = c.Command("""
+                SELECT id, fields FROM customers
+                WHERE search LIKE '%' || $text || '%' ESCAPE '\'
+                ORDER BY id LIMIT $max
+                """);
+            var escaped = text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+            command.Parameters.AddWithValue("$text", escaped);
+            command.Parameters.AddWithValue("$max", max);
+            using var reader = command.ExecuteReader();
+            var customers = new List<Customer>();
+            while (reader.Read())
+            {
+                customers.Add(new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetString(1))));
+            }
+
+            return customers;
+        }));
+
+    public Task<int> CountCustomersAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(_pool.Read(c => Convert.ToInt32(c.Command("SELECT count(*) FROM customers").ExecuteScalar(), CultureInfo.InvariantCulture)));
+
+    public Task<SettingsRecord?> GetSettingsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(_pool.Read(c =>
+        {
+            using var reader = c.Command("SELECT body, version FROM settings WHERE id = 1").ExecuteReader();
+            return reader.Read() ? new SettingsRecord(StoredShapes.Settings(reader.GetString(0)), reader.GetInt64(1)) : null;
+        }));
+
+    public async Task<long> SaveSettingsAsync(WorkflowSettings settings, long expectedVersion, IReadOnlyList<SettingsChange> changes, CancellationToken cancellationToken = default)
+    {
+        var newVersion = expectedVersion + 1;
+        await InWriteTransaction((c, tx) =>
+        {
+            var command = expectedVersion == 0
+                ? c.Command("INSERT INTO settings (id, body, version) VALUES (1, $body, 1) ON CONFLICT (id) DO NOTHING", tx)
+                : c.Command("UPDATE settings SET body = $body, version = version + 1 WHERE id = 1 AND version = $expected", tx);
+            command.Parameters.AddWithValue("$body", StoredShapes.Settings(settings));
+            if (expectedVersion != 0)
+            {
+                command.Parameters.AddWithValue("$expected", expectedVersion);
+            }
+
+            if (command.ExecuteNonQuery() != 1)
+            {
+                throw new ConcurrencyException("The settings were changed by someone else.");
+            }
+
+            foreach (var change in changes)
+            {
+                var insert = c.Command("""
+                    INSERT INTO settings_changes (at, actor_id, actor_name, setting, before, after)
+                    VALUES ($at, $actor, $name, $setting, $before, $after)
+                    """, tx);
+                insert.Parameters.AddWithValue("$at", Timestamp(change.At));
+                insert.Parameters.AddWithValue("$actor", change.ActorId);
+                insert.Parameters.AddWithValue("$name", change.ActorName);
+                insert.Parameters.AddWithValue("$setting", change.Setting);
+                insert.Parameters.AddWithValue("$before", change.Before);
+                insert.Parameters.AddWithValue("$after", change.After);
+                insert.ExecuteNonQuery();
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return newVersion;
+    }
+
+    public Task<IReadOnlyList<SettingsChange>> ListSettingsChangesAsync(int max, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SettingsChange>>(_pool.Read(c =>
+        {
+            var command = c.Command("SELECT at, actor_id, actor_name, setting, before, after FROM settings_changes ORDER BY seq DESC LIMIT $max");
+            command.Parameters.AddWithValue("$max", max);
+            using var reader = command.ExecuteReader();
+            var changes = new List<SettingsChange>();
+            while (reader.Read())
+            {
+                changes.Add(new SettingsChange(DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
+                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+            }
+
+            return changes;
+        }));
+
+    public void Dispose() => _pool.Dispose();
+
+    private static void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
+    {
+        var customer = write.Customer;
+        var proposal = write.Proposal;
+        var openId = proposal is { IsOpen: true } ? proposal.Id : null;
+
+        // The version check comes first, so a lost race fails before anything else is touched.
+        SqliteCommand command;
+        if (write.ExpectedVersion == 0)
+        {
+            command = c.Command("""
+                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, version)
+                VALUES ($id, $search, $fields, $seq, $open, 1) ON CONFLICT (id) DO NOTHING
+                """, tx);
+        }
+        else
+        {
+            command = c.Command("""
+                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, open_proposal_id = $open, version = version + 1
+                WHERE id = $id AND version = $expected
+                """, tx);
+            command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
+        }
+
+        command.Parameters.AddWithValue("$id", customer.Id);
+        command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
+        command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+        command.Parameters.AddWithValue("$seq", write.ProposalSequence);
+        command.Parameters.AddWithValue("$open", (object?)openId ?? DBNull.Value);
+        if (command.ExecuteNonQuery() != 1)
+        {
+            throw new ConcurrencyException(write.ExpectedVersion == 0
+                ? $"Customer {customer.Id} exists already."
+                : $"Customer {customer.Id} was changed by someone else.");
+        }
+
+        if (proposal is null)
+        {
+            return;
+        }
+
+        var upsert = c.Command("""
+            INSERT INTO proposals (id, customer_id, number, status, is_open, created_by, submitted_by, updated_at, version, body)
+            VALUES ($id, $customer, $number, $status, $open, $created, $submitted, $updated, $version, $body)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, submitted_by = excluded.submitted_by,
+                updated_at = excluded.updated_at, version = excluded.version, body = excluded.body
+            """, tx);
+        upsert.Parameters.AddWithValue("$id", proposal.Id);
+        upsert.Parameters.AddWithValue("$customer", customer.Id);
+        upsert.Parameters.AddWithValue("$number", proposal.Number);
+        upsert.Parameters.AddWithValue("$status", proposal.Status.ToString());
+        upsert.Parameters.AddWithValue("$open", proposal.IsOpen ? 1 : 0);
+        upsert.Parameters.AddWithValue("$created", proposal.CreatedBy);
+        upsert.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$updated", Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt));
+        upsert.Parameters.AddWithValue("$version", proposal.Version);
+        upsert.Parameters.AddWithValue("$body", StoredShapes.Proposal(proposal));
+        upsert.ExecuteNonQuery();
+
+        var clear = c.Command("DELETE FROM proposal_due WHERE proposal_id = $id", tx);
+        clear.Parameters.AddWithValue("$id", proposal.Id);
+        clear.ExecuteNonQuery();
+        foreach (var user in proposal.DueApprovers)
+        {
+            var due = c.Command("INSERT OR IGNORE INTO proposal_due (user_id, proposal_id) VALUES ($user, $id)", tx);
+            due.Parameters.AddWithValue("$user", user);
+            due.Parameters.AddWithValue("$id", proposal.Id);
+            due.ExecuteNonQuery();
+        }
+
+        foreach (var entry in proposal.NewHistory)
+        {
+            var insert = c.Command("""
+                INSERT INTO history (proposal_id, seq, customer_id, at, actor_id, actor_name, action, step, comment, detail)
+                VALUES ($pid, $seq, $customer, $at, $actor, $name, $action, $step, $comment, $detail)
+                """, tx);
+            insert.Parameters.AddWithValue("$pid", entry.ProposalId);
+            insert.Parameters.AddWithValue("$seq", entry.Sequence);
+            insert.Parameters.AddWithValue("$customer", customer.Id);
+            insert.Parameters.AddWithValue("$at", Timestamp(entry.At));
+            insert.Parameters.AddWithValue("$actor", entry.ActorId);
+            insert.Parameters.AddWithValue("$name", entry.ActorName);
+            insert.Parameters.AddWithValue("$action", entry.Action.ToString());
+            insert.Parameters.AddWithValue("$step", (object?)entry.Step ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$comment", (object?)entry.Comment ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static CustomerRecord ReadRecord(SqliteDataReader reader)
+    {
+        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetString(1)));
+        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetString(4));
+        return new CustomerRecord(customer, proposal, reader.GetInt32(2), reader.GetInt64(3));
+    }
+
+    private Task<IReadOnlyList<Proposal>> QueryProposals(string sql, string parameter, int? max) =>
+        Task.FromResult<IReadOnlyList<Proposal>>(_pool.Read(c =>
+        {
+            var command = c.Command(sql);
+            command.Parameters.AddWithValue("$p", parameter);
+            if (max is { } m)
+            {
+                command.Parameters.AddWithValue("$max", m);
+            }
+
+            using var reader = command.ExecuteReader();
+            var proposals = new List<Proposal>();
+            while (reader.Read())
+            {
+                proposals.Add(StoredShapes.Proposal(reader.GetString(0)));
+            }
+
+            return proposals;
+        }));
+
+    /// <summary>One immediate transaction on the writer: all of the work commits, or none of it.</summary>
+    private Task InWriteTransaction(Action<PooledConnection, SqliteTransaction> work, CancellationToken cancellationToken) =>
+        _pool.WriteAsync(c =>
+        {
+            try
+            {
+                using var tx = c.Connection.BeginTransaction(deferred: false);
+                work(c, tx);
+                tx.Commit();
+                return true;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
+            {
+                // Another process held the write lock past the busy timeout: a lost race, retried by the caller.
+                throw new ConcurrencyException($"The database is busy: {e.Message}");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint && e.Message.Contains("proposals_one_open_per_customer", StringComparison.Ordinal))
+            {
+                throw new ConcurrencyException("The customer already has an open proposal.");
+            }
+        }, cancellationToken);
+
+    private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}
