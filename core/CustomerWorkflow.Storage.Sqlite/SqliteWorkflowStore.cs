@@ -241,6 +241,12 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
 
     public void Dispose() => _pool.Dispose();
 
+    /// <summary>A pragma's value as the writer connection sees it (for tests of the durability settings).</summary>
+    internal Task<long> ReadPragmaAsync(string pragma) =>
+        pragma.All(char.IsAsciiLetter)
+            ? _pool.WriteAsync(c => Convert.ToInt64(c.Command($"PRAGMA {pragma};").ExecuteScalar(), CultureInfo.InvariantCulture), CancellationToken.None)
+            : throw new ArgumentException("Not a pragma name.", nameof(pragma));
+
     private static void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
     {
         var customer = write.Customer;

@@ -26,7 +26,7 @@ internal static class StoredShapes
         Core.Proposals.Proposal.FromState(JsonSerializer.Deserialize<ProposalState>(json, Json)
             ?? throw new InvalidDataException("A stored proposal is empty."));
 
-    public static string Settings(WorkflowSettings settings) => JsonSerializer.Serialize(new StoredSettings(settings), Json);
+    public static string Settings(WorkflowSettings settings) => JsonSerializer.Serialize(StoredSettings.From(settings), Json);
 
     public static WorkflowSettings Settings(string json) =>
         (JsonSerializer.Deserialize<StoredSettings>(json, Json) ?? throw new InvalidDataException("The stored settings are empty.")).ToSettings();
@@ -41,10 +41,8 @@ internal static class StoredShapes
         List<string> PaymentTerms,
         List<string> CustomerGroups)
     {
-        public StoredSettings(WorkflowSettings s)
-            : this(s.ApprovalsEnabled, s.ImportBehaviour, [.. s.ApprovalFields], s.SubmitterMayApprove, [.. s.Steps], [.. s.PaymentTerms], [.. s.CustomerGroups])
-        {
-        }
+        public static StoredSettings From(WorkflowSettings s) =>
+            new(s.ApprovalsEnabled, s.ImportBehaviour, [.. s.ApprovalFields], s.SubmitterMayApprove, [.. s.Steps], [.. s.PaymentTerms], [.. s.CustomerGroups]);
 
         public WorkflowSettings ToSettings() => new()
         {
