@@ -168,6 +168,7 @@ public sealed class Proposal
             _lines.Add(new ProposedChange(field, originalValue, proposedValue, actor.Id, now));
         }
 
+        Move(ProposalAction.Edit, Status);
         Record(HistoryAction.Proposed, actor, now, null, null, $"{field}: '{originalValue}' → '{proposedValue}'");
     }
 
