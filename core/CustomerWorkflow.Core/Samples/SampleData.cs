@@ -68,7 +68,7 @@ public static class SampleData
         ["AU-002", "Melbourne Mining Services", "200 Collins St", "Melbourne", "3000", "AU", "AUD", "Key accounts", "Net45", "800000", "", "", "+61 3 5550 0102", "ap@melbmining.com.au", "No"],
         ["NZ-001", "Kiwi Orchards Ltd", "5 Queen St", "Auckland", "1010", "NZ", "NZD", "Wholesale", "Net30", "70000", "", "", "+64 9 555 0101", "accounts@kiwiorchards.co.nz", "No"],
         ["SG-001", "Lion City Trading Pte Ltd", "8 Marina Blvd", "Singapore", "018981", "SG", "SGD", "Wholesale", "Net30", "180000", "", "", "+65 6555 0101", "finance@lioncity.sg", "No"],
-        ["BR-001", "São Paulo Café Ltda", "Av. Paulista 1000", "São Paulo", "01310-100", "BR", "BRL", "Retail", "Net30", "90000", "00360305000010000000001", "", "+55 11 5550 0101", "financeiro@spcafe.com.br", "No"],
+        ["BR-001", "São Paulo Café Ltda", "Av. Paulista 1000", "São Paulo", "01310-100", "BR", "BRL", "Retail", "Net30", "90000", "00360305000010009795493C1", "", "+55 11 5550 0101", "financeiro@spcafe.com.br", "No"],
         ["MX-001", "Cerámica de Puebla S.A. de C.V.", "Calle 5 de Mayo 10", "Puebla", "72000", "MX", "MXN", "Wholesale", "Net60", "650000", "", "", "+52 222 555 0101", "cxc@ceramicapuebla.mx", "No"],
         ["ZA-001", "Cape Town Vineyards (Pty) Ltd", "1 Wale St", "Cape Town", "8001", "ZA", "ZAR", "Wholesale", "Net45", "1500000", "", "", "+27 21 555 0101", "accounts@ctvineyards.co.za", "All"],
         ["IN-001", "Bengaluru Tech Services Pvt Ltd", "MG Road 42", "Bengaluru", "560001", "IN", "INR", "Intercompany", "Net30", "5000000", "", "", "+91 80 5550 0101", "accounts@blrtech.in", "No"],
