@@ -110,29 +110,45 @@ public static class ImportReaders
                 continue;
             }
 
-            var id = string.Empty;
-            var values = new List<KeyValuePair<string, string>>();
-            foreach (var property in element.EnumerateObject())
+            ImportRow row;
+            try
             {
-                var text = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString() ?? string.Empty,
-                    JsonValueKind.Null => string.Empty,
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                    _ => property.Value.GetRawText(),
-                };
-                if (string.Equals(property.Name, CustomerIdColumn, StringComparison.OrdinalIgnoreCase))
-                {
-                    id = text.Trim();
-                }
-                else
-                {
-                    values.Add(new(property.Name, text));
-                }
+                row = ToRow(rowNumber, element);
+            }
+            catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+            {
+                // System.Text.Json checks the bytes of a string only when it transcodes it, here.
+                throw NotUtf8();
             }
 
-            yield return new ImportRow(rowNumber, id, values);
+            yield return row;
         }
+    }
+
+    private static ImportRow ToRow(int rowNumber, JsonElement element)
+    {
+        var id = string.Empty;
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (var property in element.EnumerateObject())
+        {
+            var text = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString() ?? string.Empty,
+                JsonValueKind.Null => string.Empty,
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
+                _ => property.Value.GetRawText(),
+            };
+            if (string.Equals(property.Name, CustomerIdColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                id = text.Trim();
+            }
+            else
+            {
+                values.Add(new(property.Name, text));
+            }
+        }
+
+        return new ImportRow(rowNumber, id, values);
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
