@@ -153,7 +153,8 @@ public sealed partial class ProposalEngine
         }
 
         var fields = new List<ImportFieldResult>(values.Count);
-        foreach (var v in values)
+        // Proposals first, then set-backs, so the import's proposal is never emptied (discarded) and then needed again.
+        foreach (var v in values.OrderBy(v => !Changed(v)))
         {
             if (behaviour == ImportBehaviour.Propose && gated.Contains(v))
             {
