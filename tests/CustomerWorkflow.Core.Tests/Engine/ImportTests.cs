@@ -126,6 +126,19 @@ public sealed class ImportTests : EngineTestBase
     }
 
     [Fact]
+    public async Task Propose_WhenTheImporterIsTheOnlyApprover_LeavesTheProposalUnsubmitted_AndSaysWhy()
+    {
+        await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Propose).WithSteps(A.Step("Finance", "admin")));
+
+        var summary = await ImportCsvAsync("CustomerId,CreditLimit\nUS-001,5000\n");
+
+        Assert.Empty(summary.SubmittedProposals);
+        var problem = Assert.Single(summary.Problems);
+        Assert.StartsWith("US-001-P1 was not submitted: Step 'Finance' has no approver other than you", problem, StringComparison.Ordinal);
+        Assert.Equal(ProposalStatus.NotSubmitted, (await RecordAsync()).OpenProposal?.Status);
+    }
+
+    [Fact]
     public async Task Propose_WhenTheCustomerHasAProposalAlready_RejectsTheRow()
     {
         await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Propose));
