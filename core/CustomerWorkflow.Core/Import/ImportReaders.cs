@@ -25,7 +25,7 @@ public static class ImportReaders
         }
         catch (DecoderFallbackException)
         {
-            throw NotUtf8();
+            throw NotUtf8("CSV UTF-8");
         }
 
         var delimiter = CsvRecordReader.DetectDelimiter(headerLine);
@@ -44,7 +44,7 @@ public static class ImportReaders
             }
             catch (DecoderFallbackException)
             {
-                throw NotUtf8();
+                throw NotUtf8("CSV UTF-8");
             }
 
             if (record is null)
@@ -100,7 +100,7 @@ public static class ImportReaders
             }
             catch (DecoderFallbackException)
             {
-                throw NotUtf8();
+                throw NotUtf8("UTF-8 JSON");
             }
 
             rowNumber++;
@@ -118,7 +118,7 @@ public static class ImportReaders
             catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
             {
                 // System.Text.Json checks the bytes of a string only when it transcodes it, here.
-                throw NotUtf8();
+                throw NotUtf8("UTF-8 JSON");
             }
 
             yield return row;
@@ -167,7 +167,7 @@ public static class ImportReaders
             : throw Refuse($"The first row must be a header with a {CustomerIdColumn} column and field names; found: {string.Join(", ", header.Take(8))}.");
     }
 
-    private static WorkflowException NotUtf8() => Refuse("The file is not UTF-8 text. Save it as CSV UTF-8 and send it again.");
+    private static WorkflowException NotUtf8(string saveAs) => Refuse($"The file is not UTF-8 text. Save it as {saveAs} and send it again.");
 
     private static WorkflowException Refuse(string message) => new(Refusal.InvalidValue, message);
 }

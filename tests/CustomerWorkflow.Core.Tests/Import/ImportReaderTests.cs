@@ -165,7 +165,7 @@ public sealed class ImportReaderTests
         var refusal = await Assert.ThrowsAsync<WorkflowException>(() => ImportReaders.ReadJsonAsync(new MemoryStream(latin1)).ToListAsync().AsTask());
 
         Assert.Equal(Refusal.InvalidValue, refusal.Refusal);
-        Assert.Contains("not UTF-8", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal("The file is not UTF-8 text. Save it as UTF-8 JSON and send it again.", refusal.Message);
     }
 
     private static async Task<List<ImportRow>> ReadCsv(string text) =>
