@@ -1,0 +1,204 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using CustomerWorkflow.Bot.Protocol.Schema;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CustomerWorkflow.Bot.Protocol.Authentication;
+
+/// <summary>
+/// Checks the bearer token the channel sends with each activity (BOT-PROTOCOL §2). Written against IdentityModel
+/// 6.8.0, which predates the JWE decompression fix (CVE-2024-21319): only compact JWS is parsed, never JWE, and no
+/// decryption key is ever configured. Tokens are never logged.
+/// </summary>
+public sealed partial class ChannelTokenValidator
+{
+    /// <summary>Far above any real channel token; stops oversized input before any parsing.</summary>
+    public const int MaximumTokenLength = 16 * 1024;
+
+    private static readonly string[] _allowedAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256,
+        SecurityAlgorithms.RsaSha384,
+        SecurityAlgorithms.RsaSha512,
+    ];
+
+    private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly BotProtocolOptions _options;
+    private readonly SigningKeyCache _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ChannelTokenValidator(
+        BotProtocolOptions options,
+        SigningKeyCache keys,
+        TimeProvider? time = null,
+        ILogger<ChannelTokenValidator>? logger = null)
+    {
+        _options = options;
+        _keys = keys;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Checks the <c>Authorization</c> header value against the activity it came with.</summary>
+    public async Task<BotAuthenticationResult> AuthenticateAsync(
+        string? authorizationHeader,
+        Activity activity,
+        CancellationToken cancellationToken)
+    {
+        var result = await ValidateAsync(authorizationHeader, activity, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            LogRefused(_logger, result.FailureReason!);
+        }
+
+        return result;
+    }
+
+    private async Task<BotAuthenticationResult> ValidateAsync(
+        string? authorizationHeader,
+        Activity activity,
+        CancellationToken cancellationToken)
+    {
+        if (_options.IsAnonymous)
+        {
+            // No app id: development without tokens (§2.8). Nothing here can be verified, so nothing is trusted.
+            return BotAuthenticationResult.Anonymous();
+        }
+
+        if (string.IsNullOrWhiteSpace(authorizationHeader))
+        {
+            return BotAuthenticationResult.Fail("no Authorization header");
+        }
+
+        const string scheme = "Bearer ";
+        if (!authorizationHeader.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return BotAuthenticationResult.Fail("the Authorization scheme is not Bearer");
+        }
+
+        var token = authorizationHeader[scheme.Length..].Trim();
+        if (token.Length == 0 || token.Length > MaximumTokenLength)
+        {
+            return BotAuthenticationResult.Fail("the bearer token is empty or too long");
+        }
+
+        // Compact JWS has exactly three segments; a five-segment JWE is refused before anything parses it.
+        if (token.Count(c => c == '.') != 2)
+        {
+            return BotAuthenticationResult.Fail("the bearer token is not a compact JWS");
+        }
+
+        var handler = new JwtSecurityTokenHandler { MapInboundClaims = false };
+        JwtSecurityToken unverified;
+        try
+        {
+            unverified = handler.ReadJwtToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return BotAuthenticationResult.Fail("the bearer token is not a JWT");
+        }
+
+        if (!_allowedAlgorithms.Contains(unverified.Header.Alg, StringComparer.Ordinal))
+        {
+            return BotAuthenticationResult.Fail("the token's algorithm is not RS256, RS384 or RS512");
+        }
+
+        if (string.IsNullOrEmpty(unverified.Header.Kid))
+        {
+            return BotAuthenticationResult.Fail("the token names no signing key");
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.ChannelId))
+        {
+            return BotAuthenticationResult.Fail("the activity has no channelId");
+        }
+
+        var signingKey = await _keys.GetKeyAsync(unverified.Header.Kid, cancellationToken).ConfigureAwait(false);
+        if (signingKey is null)
+        {
+            return BotAuthenticationResult.Fail("the token's signing key is unknown");
+        }
+
+        if (!signingKey.Endorsements.Contains(activity.ChannelId, StringComparer.Ordinal))
+        {
+            return BotAuthenticationResult.Fail("the signing key is not endorsed for the activity's channel");
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = _options.ToBotFromChannelTokenIssuer,
+            ValidateAudience = true,
+            ValidAudience = _options.MicrosoftAppId,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = _clockSkew,
+            LifetimeValidator = ValidateLifetime,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            IssuerSigningKey = signingKey.Key,
+            TryAllIssuerSigningKeys = false,
+            ValidAlgorithms = _allowedAlgorithms,
+            SaveSigninToken = false,
+            AuthenticationType = "Bearer",
+        };
+
+        ClaimsPrincipal principal;
+        try
+        {
+            principal = handler.ValidateToken(token, parameters, out _);
+        }
+        catch (SecurityTokenException exception)
+        {
+            return BotAuthenticationResult.Fail($"the token did not validate ({exception.GetType().Name})");
+        }
+        catch (ArgumentException exception)
+        {
+            return BotAuthenticationResult.Fail($"the token did not validate ({exception.GetType().Name})");
+        }
+
+        var identity = (ClaimsIdentity)principal.Identity!;
+        var serviceUrl = identity.FindFirst("serviceurl")?.Value;
+        if (string.IsNullOrEmpty(serviceUrl)
+            || !string.Equals(serviceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+        {
+            return BotAuthenticationResult.Fail("the token's serviceurl claim does not match the activity's serviceUrl");
+        }
+
+        return BotAuthenticationResult.Success(identity);
+    }
+
+    // The handler's own lifetime check reads the machine clock; this one reads the injected clock, with the same skew.
+    private bool ValidateLifetime(
+        DateTime? notBefore,
+        DateTime? expires,
+        SecurityToken securityToken,
+        TokenValidationParameters validationParameters)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        }
+
+        if (notBefore is { } nbf && nbf > now + _clockSkew)
+        {
+            throw new SecurityTokenNotYetValidException("The token is not yet valid.");
+        }
+
+        if (expires.Value < now - _clockSkew)
+        {
+            throw new SecurityTokenExpiredException("The token has expired.");
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound request refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}
