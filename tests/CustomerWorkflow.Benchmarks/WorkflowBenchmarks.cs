@@ -20,7 +20,7 @@ public class WorkflowBenchmarks : IDisposable
 {
     private const int CommitsPerInvoke = 2_000;
     private const int SetsPerInvoke = 500;
-    private const int ApprovalsPerInvoke = 200;
+    private const int ApprovalsPerInvoke = 500;
     private const int ReadsPerInvoke = 5_000;
     private const int OpenProposalsToRead = 1_000;
     private const int ImportRows = 10_000;
