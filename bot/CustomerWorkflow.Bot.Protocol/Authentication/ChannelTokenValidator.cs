@@ -1,5 +1,6 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
+using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,15 +31,18 @@ public sealed partial class ChannelTokenValidator
     private readonly SigningKeyCache _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TrustedServiceUrls? _trusted;
 
     public ChannelTokenValidator(
         BotProtocolOptions options,
         SigningKeyCache keys,
         TimeProvider? time = null,
-        ILogger<ChannelTokenValidator>? logger = null)
+        ILogger<ChannelTokenValidator>? logger = null,
+        TrustedServiceUrls? trusted = null)
     {
         _options = options;
         _keys = keys;
+        _trusted = trusted;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
@@ -53,6 +57,11 @@ public sealed partial class ChannelTokenValidator
         if (!result.Succeeded)
         {
             LogRefused(_logger, result.FailureReason!);
+        }
+        else if (!result.IsAnonymous)
+        {
+            // The serviceurl claim matched, so this URL is the channel's own: replies there may carry the bot's token.
+            _trusted?.Trust(activity.ServiceUrl!);
         }
 
         return result;

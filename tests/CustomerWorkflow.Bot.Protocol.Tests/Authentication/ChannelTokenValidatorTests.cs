@@ -255,3 +255,46 @@ public sealed class ChannelTokenValidatorTests(SharedChannelAuthority shared) : 
         Assert.Equal(hitsBefore, _authority.Server.MetadataHits);
     }
 }
+
+public sealed class ServiceUrlTrustTests(SharedChannelAuthority shared) : IClassFixture<SharedChannelAuthority>
+{
+    private readonly ChannelAuthority _authority = shared.Authority;
+
+    [Fact]
+    public async Task AuthenticatedActivity_MakesItsServiceUrlTrusted()
+    {
+        var trusted = new CustomerWorkflow.Bot.Protocol.Connector.TrustedServiceUrls();
+        var validator = new ChannelTokenValidator(_authority.Options, _authority.Keys, trusted: trusted);
+
+        var result = await validator.AuthenticateAsync("Bearer " + ChannelAuthority.Token(), ChannelAuthority.Activity(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        Assert.True(trusted.IsTrusted(ChannelAuthority.ServiceUrl));
+        Assert.True(trusted.IsTrusted(ChannelAuthority.ServiceUrl.TrimEnd('/')));
+    }
+
+    [Fact]
+    public async Task RefusedActivity_LeavesItsServiceUrlUntrusted()
+    {
+        var trusted = new CustomerWorkflow.Bot.Protocol.Connector.TrustedServiceUrls();
+        var validator = new ChannelTokenValidator(_authority.Options, _authority.Keys, trusted: trusted);
+
+        var result = await validator.AuthenticateAsync(
+            "Bearer " + ChannelAuthority.Token(key: TestKeys.Other),
+            ChannelAuthority.Activity(serviceUrl: "https://attacker.example/"),
+            CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.False(trusted.IsTrusted("https://attacker.example/"));
+    }
+
+    [Fact]
+    public async Task AnonymousActivity_TrustsNothing()
+    {
+        var trusted = new CustomerWorkflow.Bot.Protocol.Connector.TrustedServiceUrls();
+        var validator = new ChannelTokenValidator(new BotProtocolOptions(), _authority.Keys, trusted: trusted);
+
+        Assert.True((await validator.AuthenticateAsync(null, ChannelAuthority.Activity(), CancellationToken.None)).Succeeded);
+        Assert.False(trusted.IsTrusted(ChannelAuthority.ServiceUrl));
+    }
+}

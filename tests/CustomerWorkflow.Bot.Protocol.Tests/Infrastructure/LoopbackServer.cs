@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+
+/// <summary>What a loopback server received.</summary>
+public sealed record RecordedRequest(string Method, string RawTarget, string? Authorization, string Body);
+
+/// <summary>An HTTPS server on loopback that records every request and answers with the test's handler.</summary>
+public sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackServer(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public static async Task<LoopbackServer> StartAsync(Func<HttpContext, string, Task> handle)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestTls.ServerCertificate)));
+        var app = builder.Build();
+        var server = new LoopbackServer(app);
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            server.Requests.Enqueue(new RecordedRequest(
+                context.Request.Method,
+                context.Features.Get<IHttpRequestFeature>()!.RawTarget,
+                context.Request.Headers.Authorization.FirstOrDefault(),
+                body));
+            await handle(context, body);
+        });
+        await app.StartAsync();
+        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        server.BaseAddress = new Uri($"https://localhost:{port}/");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
