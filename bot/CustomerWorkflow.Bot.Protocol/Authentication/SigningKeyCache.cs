@@ -36,7 +36,9 @@ public sealed partial class SigningKeyCache
         ILogger<SigningKeyCache>? logger = null)
     {
         _http = http;
-        _metadataUrl = RequireHttps(metadataUrl, "OpenID metadata URL");
+        _metadataUrl = Uri.TryCreate(metadataUrl, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttps
+            ? url
+            : throw new ArgumentException("The OpenID metadata URL must be an absolute https URL.", nameof(metadataUrl));
         _options = options ?? new SigningKeyCacheOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;

@@ -124,4 +124,15 @@ public class SigningKeyCacheTests
         Assert.NotNull(await patient);
         Assert.Equal(1, authority.Server.MetadataHits);
     }
+
+    [Fact]
+    public async Task PlainHttpJwksUri_IsNotFollowed()
+    {
+        await using var authority = await ChannelAuthority.StartAsync();
+        authority.Server.JwksUriOverride = new UriBuilder(authority.Server.BaseAddress) { Scheme = "http", Path = "/keys" }.Uri.ToString();
+
+        Assert.Null(await authority.Keys.GetKeyAsync(ChannelAuthority.KeyId, CancellationToken.None));
+        Assert.Equal(1, authority.Server.MetadataHits);
+        Assert.Equal(0, authority.Server.KeysHits);
+    }
 }

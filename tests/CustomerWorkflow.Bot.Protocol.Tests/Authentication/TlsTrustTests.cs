@@ -46,6 +46,6 @@ public class TlsTrustTests
     {
         using var http = new HttpClient();
 
-        Assert.Throws<InvalidDataException>(() => new SigningKeyCache(http, "http://login.botframework.com/v1/.well-known/openidconfiguration"));
+        Assert.Throws<ArgumentException>(() => new SigningKeyCache(http, "http://login.botframework.com/v1/.well-known/openidconfiguration"));
     }
 }

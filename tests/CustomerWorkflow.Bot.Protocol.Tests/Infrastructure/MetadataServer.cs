@@ -34,6 +34,9 @@ public sealed class MetadataServer : IAsyncDisposable
 
     public int KeysHits => Volatile.Read(ref _keysHits);
 
+    /// <summary>When set, the metadata document names this as its jwks_uri instead of the server's own /keys.</summary>
+    public string? JwksUriOverride { get; set; }
+
     /// <summary>When set, the metadata endpoint waits for it before answering.</summary>
     public TaskCompletionSource? HoldMetadata { get; set; }
 
@@ -61,7 +64,7 @@ public sealed class MetadataServer : IAsyncDisposable
             await Results.Json(new JsonObject
             {
                 ["issuer"] = "https://api.botframework.com",
-                ["jwks_uri"] = new Uri(server.BaseAddress, "/keys").ToString(),
+                ["jwks_uri"] = server.JwksUriOverride ?? new Uri(server.BaseAddress, "/keys").ToString(),
                 ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
             }).ExecuteAsync(context).ConfigureAwait(false);
         });
