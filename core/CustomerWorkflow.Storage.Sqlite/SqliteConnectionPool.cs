@@ -46,10 +46,25 @@ internal sealed class SqliteConnectionPool : IDisposable
         }
     }
 
-    /// <summary>Runs work on a reader connection.</summary>
+    /// <summary>
+    /// Runs work on a reader connection — or on the writer when it is idle: a connection drops its page cache
+    /// whenever another connection commits, so after a write the writer is the one with the pages still warm.
+    /// </summary>
     public T Read<T>(Func<PooledConnection, T> work)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writer is not null && _writeGate.Wait(0))
+        {
+            try
+            {
+                return work(_writer);
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+
         if (!_readers.TryTake(out var connection))
         {
             connection = Open();

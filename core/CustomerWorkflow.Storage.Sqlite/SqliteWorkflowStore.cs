@@ -20,6 +20,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
 
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
+    private volatile SettingsRecord? _settings;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -182,8 +183,18 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
     public Task<SettingsRecord?> GetSettingsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(_pool.Read(c =>
         {
+            // Settings are read by most use cases and change rarely: parse them again only when their version moved.
+            var cached = _settings;
+            var version = c.Command("SELECT version FROM settings WHERE id = 1").ExecuteScalar() is long v ? v : 0;
+            if (version == 0 || cached?.Version == version)
+            {
+                return version == 0 ? null : cached;
+            }
+
             using var reader = c.Command("SELECT body, version FROM settings WHERE id = 1").ExecuteReader();
-            return reader.Read() ? new SettingsRecord(StoredShapes.Settings(reader.GetString(0)), reader.GetInt64(1)) : null;
+            var fresh = reader.Read() ? new SettingsRecord(StoredShapes.Settings(reader.GetString(0)), reader.GetInt64(1)) : null;
+            _settings = fresh;
+            return fresh;
         }));
 
     public async Task<long> SaveSettingsAsync(WorkflowSettings settings, long expectedVersion, IReadOnlyList<SettingsChange> changes, CancellationToken cancellationToken = default)

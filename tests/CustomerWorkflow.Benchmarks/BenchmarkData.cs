@@ -28,8 +28,7 @@ public static class BenchmarkData
     {
         var sample = SampleData.Customers[(n - 1) % SampleData.Customers.Count];
         var id = string.Create(CultureInfo.InvariantCulture, $"{sample.Id[..2]}-{n:D6}");
-        var values = sample.Values.SetItem(FieldCatalog.Name, string.Create(CultureInfo.InvariantCulture, $"{sample.Name} #{n}"));
-        return new Customer(id, values);
+        return new Customer(id, sample.Values).With(FieldCatalog.Name, string.Create(CultureInfo.InvariantCulture, $"{sample.Name} #{n}"));
     }).ToList();
 
     /// <summary>Where the database files go: on disk under the artifacts folder (or <c>CUSTOMERWORKFLOW_BENCH_DIR</c>).</summary>

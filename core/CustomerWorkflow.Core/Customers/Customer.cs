@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using CustomerWorkflow.Core.Fields;
 
 namespace CustomerWorkflow.Core.Customers;
@@ -9,23 +8,33 @@ namespace CustomerWorkflow.Core.Customers;
 /// </summary>
 public sealed record Customer
 {
+    // A private copy, never changed after construction; With makes a new one. (A plain dictionary: building an
+    // immutable one cost more than the rest of reading a customer.)
+    private readonly Dictionary<string, string> _values;
+
     public Customer(string id, IReadOnlyDictionary<string, string> values)
+        : this(id, new Dictionary<string, string>(values, StringComparer.OrdinalIgnoreCase))
+    {
+    }
+
+    private Customer(string id, Dictionary<string, string> owned)
     {
         Id = id;
-        Values = values.ToImmutableDictionary(StringComparer.OrdinalIgnoreCase);
+        _values = owned;
     }
 
     public string Id { get; }
 
-    public ImmutableDictionary<string, string> Values { get; private init; }
+    public IReadOnlyDictionary<string, string> Values => _values;
 
     public string Name => this[FieldCatalog.Name];
 
     /// <summary>The canonical value of a field, or an empty string.</summary>
-    public string this[string field] => Values.TryGetValue(field, out var v) ? v : string.Empty;
+    public string this[string field] => _values.TryGetValue(field, out var v) ? v : string.Empty;
 
     /// <summary>A copy with one field changed.</summary>
-    public Customer With(string field, string value) => this with { Values = Values.SetItem(FieldCatalog.Get(field).Name, value) };
+    public Customer With(string field, string value) =>
+        new(Id, new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase) { [FieldCatalog.Get(field).Name] = value });
 
     /// <summary>Customer ids are compared case-insensitively and shown upper case.</summary>
     public static string NormalizeId(string id) => id.Trim().ToUpperInvariant();
