@@ -75,5 +75,13 @@ internal static class Migrations
         CREATE TRIGGER settings_changes_are_append_only BEFORE UPDATE ON settings_changes
             BEGIN SELECT RAISE(ABORT, 'settings changes are append-only'); END;
         """,
+
+        // 2: the per-user indexes without updated_at, so a proposal write touches them only when the user changes.
+        """
+        DROP INDEX proposals_by_creator;
+        DROP INDEX proposals_by_submitter;
+        CREATE INDEX proposals_by_creator ON proposals (created_by);
+        CREATE INDEX proposals_by_submitter ON proposals (submitted_by);
+        """,
     ];
 }
