@@ -17,7 +17,6 @@ if (options.ShowHelp)
     return 0;
 }
 
-Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
 using var store = new SqliteWorkflowStore(new SqliteStoreOptions(options.DatabasePath));
 await store.InitializeAsync();
 var seeded = await SampleData.SeedAsync(store);
