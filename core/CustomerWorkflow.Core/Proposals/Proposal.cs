@@ -240,19 +240,19 @@ public sealed class Proposal
 
     /// <summary>Approves as one of the current step's approvers. Returns true when the whole proposal is now approved.</summary>
     public bool Approve(Actor actor, DateTimeOffset now, string? comment, long? expectedVersion = null) =>
-        Decide(actor, now, ApprovalDecision.Approved, Clean(comment), expectedVersion);
+        Decide(actor, now, ApprovalDecision.Approved, Clean(comment), CheckDue(actor, ProposalAction.Approve, expectedVersion));
 
     /// <summary>Rejects as one of the current step's approvers; a reason is required.</summary>
     public void Reject(Actor actor, DateTimeOffset now, string? reason, long? expectedVersion = null)
     {
         var text = Clean(reason);
-        CheckDue(actor, ProposalAction.Reject, expectedVersion);
+        var step = CheckDue(actor, ProposalAction.Reject, expectedVersion);
         if (text is null)
         {
             throw new WorkflowException(Refusal.CommentRequired, "Please give a reason for the rejection.");
         }
 
-        Decide(actor, now, ApprovalDecision.Rejected, text, expectedVersion);
+        Decide(actor, now, ApprovalDecision.Rejected, text, step);
     }
 
     /// <summary>Returns the proposal to the submitter, who can edit and resubmit it; a comment is required.</summary>
@@ -331,10 +331,10 @@ public sealed class Proposal
     /// <summary>Marks the new history entries as stored (the store calls this after a successful write).</summary>
     public void AcceptHistory() => _newHistory.Clear();
 
-    private bool Decide(Actor actor, DateTimeOffset now, ApprovalDecision decision, string? comment, long? expectedVersion)
+    /// <summary>Records a decision in a step the actor was checked to be due in (<see cref="CheckDue"/>).</summary>
+    private bool Decide(Actor actor, DateTimeOffset now, ApprovalDecision decision, string? comment, int stepIndex)
     {
         var action = decision == ApprovalDecision.Approved ? ProposalAction.Approve : ProposalAction.Reject;
-        var stepIndex = CheckDue(actor, action, expectedVersion);
         var step = Steps[stepIndex];
         var slotIndex = step.Approvers.FindIndex(s => actor.Is(s.UserId));
         step = step with { Approvers = step.Approvers.SetItem(slotIndex, step.Approvers[slotIndex] with { Decision = decision, DecidedAt = now, Comment = comment }) };

@@ -63,7 +63,6 @@ public static class TransitionTable
     {
         (ProposalStatus.PendingApproval, ProposalAction.Edit or ProposalAction.Discard) => " Recall it first.",
         (ProposalStatus.PendingApproval, ProposalAction.Submit or ProposalAction.Resubmit) => " It is already waiting for approval.",
-        (ProposalStatus.ChangeRequested, ProposalAction.Submit) => " Resubmit it.",
         (ProposalStatus.NotSubmitted or ProposalStatus.ChangeRequested, _) => " Submit it first.",
         (ProposalStatus.Applied or ProposalStatus.Rejected or ProposalStatus.Conflict or ProposalStatus.Discarded, _) => " Propose the change again to start a new proposal.",
         _ => string.Empty,
