@@ -35,6 +35,24 @@ public sealed class BotProtocolOptions
 
     public bool ValidateAuthority { get; set; } = true;
 
+    /// <summary>The largest activity accepted on <c>/api/messages</c>, in bytes; larger bodies get 413.</summary>
+    public int MaxActivityBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// The hosts a serviceUrl may have before the bot's token is sent there (defence in depth, BOT-PROTOCOL §3); a
+    /// leading <c>*.</c> matches any subdomain. The defaults are the public and government channel hosts.
+    /// </summary>
+    public IList<string> AllowedServiceUrlHosts { get; } = new List<string>
+    {
+        "smba.trafficmanager.net",
+        "*.botframework.com",
+        "*.botframework.us",
+        "*.botframework.azure.us",
+        "*.teams.microsoft.com",
+        "*.teams.microsoft.us",
+        "*.trafficmanager.net",
+    };
+
     /// <summary>No app id configured: development without tokens in either direction (BOT-PROTOCOL §2.8).</summary>
     public bool IsAnonymous => string.IsNullOrWhiteSpace(MicrosoftAppId);
 

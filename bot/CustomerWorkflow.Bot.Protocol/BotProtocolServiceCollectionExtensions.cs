@@ -1,5 +1,6 @@
 using CustomerWorkflow.Bot.Protocol.Authentication;
 using CustomerWorkflow.Bot.Protocol.Connector;
+using CustomerWorkflow.Bot.Protocol.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,34 +22,42 @@ public static class BotProtocolServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddBotProtocol(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = BotProtocolOptions.From(configuration);
+        // Options are read when first needed, from the configuration the host ends up with (tests add theirs late).
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
-        services.AddSingleton<TrustedServiceUrls>();
+        services.AddSingleton(provider => BotProtocolOptions.From(provider.GetService<IConfiguration>() ?? configuration));
+        services.AddSingleton(provider => new TrustedServiceUrls(provider.GetRequiredService<BotProtocolOptions>().AllowedServiceUrlHosts));
         services.AddHttpClient(AuthorityHttpClient, client => client.Timeout = TimeSpan.FromSeconds(15));
         services.AddHttpClient(ConnectorHttpClient, client => client.Timeout = TimeSpan.FromSeconds(30));
 
         services.AddSingleton(provider => new SigningKeyCache(
             Client(provider, AuthorityHttpClient),
-            options.ToBotFromChannelOpenIdMetadataUrl,
+            provider.GetRequiredService<BotProtocolOptions>().ToBotFromChannelOpenIdMetadataUrl,
             new SigningKeyCacheOptions(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<SigningKeyCache>>()));
         services.AddSingleton(provider => new ChannelTokenValidator(
-            options,
+            provider.GetRequiredService<BotProtocolOptions>(),
             provider.GetRequiredService<SigningKeyCache>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<ChannelTokenValidator>>(),
             provider.GetRequiredService<TrustedServiceUrls>()));
-        services.AddSingleton<IChannelTokenProvider>(provider => new ClientCredentialsTokenProvider(
+        services.TryAddSingleton<IChannelTokenProvider>(provider => new ClientCredentialsTokenProvider(
             Client(provider, AuthorityHttpClient),
-            options,
+            provider.GetRequiredService<BotProtocolOptions>(),
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new ConnectorClient(
             Client(provider, ConnectorHttpClient),
             provider.GetRequiredService<IChannelTokenProvider>(),
             provider.GetRequiredService<TrustedServiceUrls>(),
             logger: provider.GetService<ILogger<ConnectorClient>>()));
+        services.TryAddSingleton<IActivityDeduplicator>(provider => new MemoryActivityDeduplicator(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new BotAdapter(
+            provider.GetRequiredService<BotProtocolOptions>(),
+            provider.GetRequiredService<ChannelTokenValidator>(),
+            provider.GetRequiredService<ConnectorClient>(),
+            provider.GetRequiredService<IActivityDeduplicator>(),
+            provider.GetService<ILogger<BotAdapter>>()));
+        services.AddHostedService<AnonymousModeGuard>();
         return services;
     }
 

@@ -1,26 +1,11 @@
-using CustomerWorkflow.Bot;
-using CustomerWorkflow.Core.Engine;
-using CustomerWorkflow.Core.Samples;
-using CustomerWorkflow.Storage.Sqlite;
+using CustomerWorkflow.Bot.Hosting;
 
-// Opens (or creates) the local database, seeds the sample data into an empty one, and shows what is in it.
-if (!BotHostOptions.TryParse(args, Environment.GetEnvironmentVariable(BotHostOptions.DatabaseVariable), out var options, out var error))
-{
-    await Console.Error.WriteLineAsync(error);
-    await Console.Error.WriteLineAsync(BotHostOptions.Usage);
-    return 2;
-}
+// The bot host: /api/messages on http://localhost:3978 by default, SQLite, and the sample data in development.
+var builder = WebApplication.CreateBuilder(BotHost.Arguments(args));
+builder.AddCustomerWorkflowBot();
+var app = builder.Build();
+app.MapCustomerWorkflowBot();
+await app.RunAsync();
 
-if (options.ShowHelp)
-{
-    Console.WriteLine(BotHostOptions.Usage);
-    return 0;
-}
-
-using var store = new SqliteWorkflowStore(new SqliteStoreOptions(options.DatabasePath));
-await store.InitializeAsync();
-var seeded = await SampleData.SeedAsync(store);
-
-var engine = new ProposalEngine(store, TimeProvider.System);
-await StartupSummary.WriteAsync(Console.Out, store, engine, options.DatabasePath, seeded);
-return 0;
+/// <summary>The entry point, public so tests can host it (WebApplicationFactory).</summary>
+public partial class Program;

@@ -16,6 +16,7 @@ public enum Refusal
     CommentRequired,
     InvalidConfiguration,
     Busy,
+    UnknownUser,
 }
 
 /// <summary>

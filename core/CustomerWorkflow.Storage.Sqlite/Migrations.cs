@@ -83,5 +83,28 @@ internal static class Migrations
         CREATE INDEX proposals_by_creator ON proposals (created_by);
         CREATE INDEX proposals_by_submitter ON proposals (submitted_by);
         """,
+
+        // 3: the people the bot has met (roles, how to reach them) and idempotency claims shared by every instance.
+        """
+        CREATE TABLE users (
+            id              TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
+            name            TEXT    NOT NULL COLLATE NOCASE,
+            upn             TEXT    NULL COLLATE NOCASE,
+            email           TEXT    NULL COLLATE NOCASE,
+            channel_user_id TEXT    NULL COLLATE NOCASE,
+            roles           INTEGER NOT NULL,
+            address         TEXT    NULL,
+            version         INTEGER NOT NULL
+        );
+        CREATE INDEX users_by_upn ON users (upn) WHERE upn IS NOT NULL;
+        CREATE INDEX users_by_email ON users (email) WHERE email IS NOT NULL;
+        CREATE INDEX users_by_channel_id ON users (channel_user_id) WHERE channel_user_id IS NOT NULL;
+        CREATE INDEX users_by_name ON users (name);
+        CREATE TABLE claims (
+            key TEXT NOT NULL PRIMARY KEY,
+            at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX claims_by_age ON claims (at);
+        """,
     ];
 }

@@ -4,6 +4,7 @@ using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.People;
 using Microsoft.Data.Sqlite;
 
 namespace CustomerWorkflow.Storage.Sqlite;
@@ -12,7 +13,7 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with durable commits. A customer with its open proposal is
 /// one row plus its proposal row, written in one transaction and guarded by the customer row's version.
 /// </summary>
-public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;

@@ -1,7 +1,7 @@
 using CustomerWorkflow.Bot.Protocol.Authentication;
 using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Bot.Protocol.Tests.Authentication;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

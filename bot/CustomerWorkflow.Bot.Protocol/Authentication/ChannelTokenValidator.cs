@@ -54,6 +54,11 @@ public sealed partial class ChannelTokenValidator
         CancellationToken cancellationToken)
     {
         var result = await ValidateAsync(authorizationHeader, activity, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded && !result.IsAnonymous && _trusted is not null && !_trusted.IsAllowedHost(activity.ServiceUrl!))
+        {
+            result = BotAuthenticationResult.Fail("the activity's serviceUrl host is not in AllowedServiceUrlHosts");
+        }
+
         if (!result.Succeeded)
         {
             LogRefused(_logger, result.FailureReason!);

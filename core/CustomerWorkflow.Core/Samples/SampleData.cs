@@ -4,6 +4,7 @@ using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.People;
 
 namespace CustomerWorkflow.Core.Samples;
 
@@ -103,6 +104,36 @@ public static class SampleData
         }
 
         return Customers.Count;
+    }
+
+    /// <summary>
+    /// Adds the sample users to the directory (with their roles and a UPN such as <c>chloe.clerk@example.com</c>) when
+    /// they are missing; people already there keep what they have. Returns how many were added.
+    /// </summary>
+    public static async Task<int> SeedUsersAsync(IUserStore users, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var added = 0;
+        foreach (var user in Users)
+        {
+            if (await users.GetUserAsync(user.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            var upn = user.DisplayName.ToLowerInvariant().Replace(' ', '.') + "@example.com";
+            try
+            {
+                await users.SaveUserAsync(new UserProfile(user.Id, user.DisplayName, upn, upn, Roles: user.Roles), 0, cancellationToken).ConfigureAwait(false);
+                added++;
+            }
+            catch (ConcurrencyException)
+            {
+                // Another instance added them first.
+            }
+        }
+
+        return added;
     }
 
     private static Customer ToCustomer(string[] r)

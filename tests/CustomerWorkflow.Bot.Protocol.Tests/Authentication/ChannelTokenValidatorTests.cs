@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CustomerWorkflow.Bot.Protocol.Authentication;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 using Microsoft.IdentityModel.Tokens;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Authentication;

@@ -1,5 +1,5 @@
 using CustomerWorkflow.Bot.Protocol.Authentication;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Authentication;
 

@@ -1,6 +1,6 @@
 using System.Security.Authentication;
 using CustomerWorkflow.Bot.Protocol.Authentication;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Authentication;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using CustomerWorkflow.Bot.Protocol.Connector;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Connector;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Bot.Protocol.Schema;
-using CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+using CustomerWorkflow.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Connector;

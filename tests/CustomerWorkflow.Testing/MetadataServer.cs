@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
-namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>
 /// A Bot Framework authority on loopback over HTTPS: OpenID metadata at /.well-known/openidconfiguration, the key

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Security;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>
 /// A test CA and a localhost server certificate made in-process, so loopback servers speak HTTPS as the real
@@ -17,7 +16,7 @@ namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
 /// needs a fixed path shared by concurrent runs, so the tests scope the trust to their own HttpClients instead.
 /// Certificate validation stays on: chain and host name are checked, only the root differs.
 /// </remarks>
-internal static class TestTls
+public static class TestTls
 {
     public static X509Certificate2 Authority { get; private set; } = null!;
 
@@ -35,8 +34,9 @@ internal static class TestTls
         return new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy } };
     }
 
-    [ModuleInitializer]
-    internal static void Initialize()
+#pragma warning disable CA1810 // The certificates are made once, on first use, in one place.
+    static TestTls()
+#pragma warning restore CA1810
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = RSA.Create(2048);

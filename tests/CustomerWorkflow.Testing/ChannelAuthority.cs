@@ -3,11 +3,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Authentication;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using Microsoft.IdentityModel.Tokens;
 
-namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>
 /// A loopback Bot Framework authority with one signing key (<c>k1</c>, endorsed for msteams), a validator configured

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>RSA keys made once per test run: generating 2048-bit keys is the slowest thing these tests do.</summary>
-internal static class TestKeys
+public static class TestKeys
 {
     private static readonly Lazy<RSA> _channel = new(() => RSA.Create(2048));
     private static readonly Lazy<RSA> _other = new(() => RSA.Create(2048));

@@ -1,7 +1,7 @@
-namespace CustomerWorkflow.Bot.Protocol.Tests.Infrastructure;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     public DateTimeOffset Now { get; set; } = start;
 

@@ -1,0 +1,45 @@
+using CustomerWorkflow.Bot.Protocol.Hosting;
+using CustomerWorkflow.Core;
+using CustomerWorkflow.Core.People;
+
+namespace CustomerWorkflow.Bot.Commands;
+
+/// <summary>What a command has to work with: the turn, who is asking, and the words after the command's name.</summary>
+internal sealed record CommandContext(ITurnContext Turn, UserProfile User, Actor Actor, IReadOnlyList<Token> Args, CancellationToken CancellationToken)
+{
+    public string? Arg(int index) => index < Args.Count ? Args[index].Text : null;
+}
+
+/// <summary>One message back to the asker: text, with an Adaptive Card when there is one.</summary>
+internal sealed record Reply(string Text, object? Card = null);
+
+/// <summary>A message to someone else, sent proactively after the answer (an approver to act, a submitter told the outcome).</summary>
+internal sealed record Notice(string UserId, string Text, object? Card = null);
+
+internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices)
+{
+    public static CommandResult Say(string text, object? card = null) => new([new Reply(text, card)], []);
+
+    public CommandResult Notify(IEnumerable<Notice> notices) => this with { Notices = [.. Notices, .. notices] };
+}
+
+/// <summary>A command of the public contract (SPEC §3).</summary>
+/// <param name="Allowed">The roles that may use it (any of them); <see cref="Roles.None"/> means everyone.</param>
+/// <param name="Changes">True when it may change state, so a redelivery must be recognised across instances.</param>
+internal sealed record CommandDefinition(
+    string Name,
+    IReadOnlyList<string> Aliases,
+    Roles Allowed,
+    bool Changes,
+    string Usage,
+    string Summary,
+    Func<CommandContext, Task<CommandResult>> Run)
+{
+    public bool Matches(string word) =>
+        string.Equals(Name, word, StringComparison.OrdinalIgnoreCase) || Aliases.Contains(word, StringComparer.OrdinalIgnoreCase);
+
+    public bool AllowedFor(Actor actor) => Allowed == Roles.None ? actor.Roles != Roles.None : (actor.Roles & Allowed) != 0;
+}
+
+/// <summary>The command was used the wrong way: the answer is its usage.</summary>
+internal sealed class UsageException(string message) : Exception(message);

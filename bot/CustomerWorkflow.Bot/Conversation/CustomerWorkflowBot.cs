@@ -1,0 +1,299 @@
+using System.Text.Json;
+using CustomerWorkflow.Bot.Commands;
+using CustomerWorkflow.Bot.Protocol.Connector;
+using CustomerWorkflow.Bot.Protocol.Hosting;
+using CustomerWorkflow.Bot.Protocol.Schema;
+using CustomerWorkflow.Core;
+using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.People;
+
+namespace CustomerWorkflow.Bot.Conversation;
+
+/// <summary>
+/// The product's turn handler: meets the sender (directory and conversation reference), runs their command or card
+/// action, answers, then notifies others. Turns that can change state claim their activity id in the store first, so
+/// a redelivery that reaches another instance has no second effect.
+/// </summary>
+internal sealed partial class CustomerWorkflowBot(
+    CommandRunner runner,
+    ProposalEngine engine,
+    UserDirectory directory,
+    Notifier notifier,
+    IIdempotencyStore claims,
+    ConnectorClient connector,
+    TimeProvider time,
+    ILogger<CustomerWorkflowBot> logger) : ActivityHandler
+{
+    private static readonly Dictionary<string, string> _verbs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["approve"] = "approve",
+        ["reject"] = "reject",
+        ["requestChange"] = "request a change to",
+        ["request-change"] = "request a change to",
+    };
+
+    protected override async Task OnMessageActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var user = await MeetAsync(turnContext, turnContext.Activity.From, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return;
+        }
+
+        var actor = directory.ActorFor(user);
+        if (turnContext.Activity.Value is { ValueKind: JsonValueKind.Object } submitted && string.IsNullOrWhiteSpace(turnContext.Activity.Text))
+        {
+            // An Action.Submit fallback (clients without Universal Actions): the same data as the Action.Execute.
+            var (text, _) = await RunCardActionAsync(turnContext, user, actor, ReadString(submitted, "verb"), submitted, cancellationToken).ConfigureAwait(false);
+            await turnContext.SendActivityAsync(text, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var input = CommandText(turnContext.Activity);
+        var tokens = CommandLine.Tokenize(input, out var error);
+        if (tokens is null)
+        {
+            await turnContext.SendActivityAsync(error!, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (tokens.Count == 0)
+        {
+            await turnContext.SendActivityAsync("Type `help` to see what I can do.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (runner.Find(tokens[0].Text) is not { } command)
+        {
+            await turnContext.SendActivityAsync(runner.Unknown(tokens[0].Text), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var result = await ClaimedAsync(turnContext, command.Changes && command.AllowedFor(actor),
+            () => CommandRunner.RunAsync(turnContext, user, actor, command, tokens.Skip(1).ToList(), cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            await AnswerAsync(turnContext, result, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var botId = turnContext.Activity.Recipient?.Id;
+        if (membersAdded.Any(m => m.Id == botId))
+        {
+            await WelcomeAsync(turnContext, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override Task OnInstallationUpdateAddAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
+        WelcomeAsync(turnContext, cancellationToken);
+
+    protected override async Task<AdaptiveCardInvokeResponse?> OnAdaptiveCardInvokeAsync(ITurnContext turnContext, AdaptiveCardInvokeValue invokeValue, CancellationToken cancellationToken)
+    {
+        var user = await MeetAsync(turnContext, turnContext.Activity.From, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return AdaptiveCardInvokeResponse.Error(400, "BadRequest", "The action has no sender.");
+        }
+
+        var data = invokeValue.Action?.Data is { ValueKind: JsonValueKind.Object } d ? d : default;
+        var (text, known) = await RunCardActionAsync(turnContext, user, directory.ActorFor(user), invokeValue.Action?.Verb, data, cancellationToken).ConfigureAwait(false);
+        return known
+            ? AdaptiveCardInvokeResponse.Card(SimpleCards.Outcome(text))
+            : AdaptiveCardInvokeResponse.Error(400, "BadRequest", text);
+    }
+
+    private async Task<(string Text, bool Known)> RunCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string? verb, JsonElement data, CancellationToken cancellationToken)
+    {
+        if (verb is null || !_verbs.TryGetValue(verb, out var words) || data.ValueKind != JsonValueKind.Object)
+        {
+            return ($"I don't know the card action '{verb}'.", false);
+        }
+
+        var proposalId = ReadString(data, "proposalId");
+        if (string.IsNullOrWhiteSpace(proposalId))
+        {
+            return ("The card action doesn't say which proposal it is for.", false);
+        }
+
+        long? version = data.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
+        var comment = ReadString(data, "comment") ?? ReadString(data, "reason");
+        var command = runner.Find(words == "approve" ? "approve" : words == "reject" ? "reject" : "request-change")!;
+        if (!command.AllowedFor(actor))
+        {
+            return ($"Only approvers can {words} proposals.", true);
+        }
+
+        var context = new CommandContext(turnContext, user, actor, [], cancellationToken);
+        var result = await ClaimedAsync(turnContext, true, async () =>
+        {
+            try
+            {
+                return await runner.DecideAsync(context, words, (id, rest, expected) => words switch
+                {
+                    "approve" => engine.ApproveAsync(actor, id, rest, expected, cancellationToken),
+                    "reject" => engine.RejectAsync(actor, id, rest, expected, cancellationToken),
+                    _ => engine.RequestChangeAsync(actor, id, rest, expected, cancellationToken),
+                }, version, proposalId, comment).ConfigureAwait(false);
+            }
+            catch (WorkflowException refusal)
+            {
+                return CommandResult.Say(refusal.Message);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            return ("This action was already taken.", true);
+        }
+
+        await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
+        return (string.Join('\n', result.Replies.Select(r => r.Text)), true);
+    }
+
+    /// <summary>Runs work that may change state under a claim on the activity id; null when another delivery already ran it.</summary>
+    private async Task<CommandResult?> ClaimedAsync(ITurnContext turnContext, bool changes, Func<Task<CommandResult>> work, CancellationToken cancellationToken)
+    {
+        var activity = turnContext.Activity;
+        var key = changes && !string.IsNullOrEmpty(activity.Id) ? $"activity|{activity.ChannelId}|{activity.Conversation?.Id}|{activity.Id}" : null;
+        if (key is not null && !await claims.TryClaimAsync(key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            LogRedelivered(logger, activity.Id!);
+            return null;
+        }
+
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch when (key is not null)
+        {
+            // The engine's writes are atomic, so a failure here changed nothing: let a redelivery try again.
+            await claims.ReleaseClaimAsync(key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task AnswerAsync(ITurnContext turnContext, CommandResult result, CancellationToken cancellationToken)
+    {
+        foreach (var reply in result.Replies)
+        {
+            var activity = turnContext.Activity.CreateReply(reply.Text);
+            if (reply.Card is not null)
+            {
+                activity.Attachments = Notifier.Message(new Notice(string.Empty, reply.Text, reply.Card)).Attachments;
+            }
+
+            await turnContext.SendActivityAsync(activity, cancellationToken).ConfigureAwait(false);
+        }
+
+        await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task NotifyAsync(ITurnContext turnContext, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
+    {
+        if (notices.Count == 0)
+        {
+            return;
+        }
+
+        var unreachable = await notifier.SendAsync(notices, turnContext, cancellationToken).ConfigureAwait(false);
+        if (unreachable.Count > 0)
+        {
+            await turnContext.SendActivityAsync(
+                $"I couldn't notify {string.Join(", ", unreachable.Distinct())}: they haven't opened the bot yet. It is in their `inbox` once they do.",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WelcomeAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var user = await MeetAsync(turnContext, turnContext.Activity.From, cancellationToken).ConfigureAwait(false);
+        if (user is null || !IsPersonal(turnContext.Activity))
+        {
+            return;
+        }
+
+        var roles = directory.EffectiveRoles(user);
+        await turnContext.SendActivityAsync(roles == Roles.None
+            ? $"Hi {user.Name}! I run the customer change approvals. You don't have a role yet: ask an admin to give you one (`role {user.Upn ?? user.Name} clerk`)."
+            : $"Hi {user.Name}! I run the customer change approvals. You are {Commands.Text.Roles(roles)}; type `help` to see what you can do.",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records the sender in the directory: their ids and name, their UPN and email (asked from the connector the first
+    /// time), and in a 1:1 chat the conversation reference to reach them later.
+    /// </summary>
+    private async Task<UserProfile?> MeetAsync(ITurnContext turnContext, ChannelAccount? from, CancellationToken cancellationToken)
+    {
+        if (from is null || string.IsNullOrWhiteSpace(from.Id))
+        {
+            return null;
+        }
+
+        var activity = turnContext.Activity;
+        var id = string.IsNullOrWhiteSpace(from.AadObjectId) ? from.Id : from.AadObjectId;
+        var known = await directory.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        string? upn = null, email = null, name = from.Name;
+        if (known is null && activity.ServiceUrl is { } serviceUrl && activity.Conversation?.Id is { } conversationId)
+        {
+            try
+            {
+                var member = await connector.GetConversationMemberAsync(serviceUrl, conversationId, from.Id, cancellationToken).ConfigureAwait(false);
+                upn = member?.UserPrincipalName;
+                email = member?.Email;
+                name = string.IsNullOrWhiteSpace(member?.Name) ? name : member.Name;
+            }
+            catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or JsonException or Protocol.Connector.ChannelTokenException)
+            {
+                LogMemberLookupFailed(logger, exception, from.Id);
+            }
+        }
+
+        var address = IsPersonal(activity) && activity.ServiceUrl is not null && activity.Conversation is not null
+            ? new StoredAddress(activity.GetConversationReference(), turnContext.IsAuthenticated()).ToJson()
+            : null;
+        var seen = new UserProfile(id, string.IsNullOrWhiteSpace(name) ? id : name, upn, email, from.Id, Address: address);
+        return await directory.MeetAsync(seen, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsPersonal(Activity activity) =>
+        activity.Conversation is { } c && (string.Equals(c.ConversationType, "personal", StringComparison.OrdinalIgnoreCase) || (c.ConversationType is null && c.IsGroup != true));
+
+    /// <summary>The command text: the bot's @mention removed, other people's mentions turned into their channel ids.</summary>
+    internal static string CommandText(Activity activity)
+    {
+        var text = activity.RemoveRecipientMention();
+        if (activity.Entities is null)
+        {
+            return text;
+        }
+
+        foreach (var entity in activity.Entities)
+        {
+            if (!string.Equals(entity.Type, "mention", StringComparison.OrdinalIgnoreCase) || entity.Properties is null
+                || !entity.Properties.TryGetValue("mentioned", out var mentioned) || mentioned.ValueKind != JsonValueKind.Object
+                || ReadString(mentioned, "id") is not { Length: > 0 } mentionedId
+                || !entity.Properties.TryGetValue("text", out var mentionText) || mentionText.GetString() is not { Length: > 0 } shown)
+            {
+                continue;
+            }
+
+            text = text.Replace(shown, mentionedId, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text.Trim();
+    }
+
+    private static string? ReadString(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()
+        : element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var number) && number.ValueKind == JsonValueKind.Number ? number.GetRawText()
+        : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activity {ActivityId} was already handled (redelivered)")]
+    private static partial void LogRedelivered(ILogger logger, string activityId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not look up member {MemberId} through the connector")]
+    private static partial void LogMemberLookupFailed(ILogger logger, Exception exception, string memberId);
+}

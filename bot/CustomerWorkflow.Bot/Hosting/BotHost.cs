@@ -1,0 +1,68 @@
+using CustomerWorkflow.Bot.Conversation;
+using CustomerWorkflow.Bot.Protocol;
+using CustomerWorkflow.Bot.Protocol.Hosting;
+using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Storage.Sqlite;
+
+namespace CustomerWorkflow.Bot.Hosting;
+
+/// <summary>Wires the host: configuration, the store, the engine, the protocol layer and the bot.</summary>
+public static class BotHost
+{
+    public const string DefaultUrl = "http://localhost:3978";
+
+    /// <summary>The arguments with <c>--db &lt;path&gt;</c> mapped to <c>Storage:Sqlite:Path</c>.</summary>
+    public static string[] Arguments(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var mapped = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--db" && i + 1 < args.Length)
+            {
+                mapped.Add($"--{WorkflowHostOptions.DatabaseKey}={args[++i]}");
+            }
+            else
+            {
+                mapped.Add(args[i]);
+            }
+        }
+
+        return [.. mapped];
+    }
+
+    public static WebApplicationBuilder AddCustomerWorkflowBot(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.AddBotProtocol(configuration);
+        services.AddSingleton(p => WorkflowHostOptions.From(p.GetRequiredService<IConfiguration>(), p.GetRequiredService<BotProtocolOptions>().IsAnonymous));
+        services.AddSingleton(p => new SqliteWorkflowStore(new SqliteStoreOptions(p.GetRequiredService<WorkflowHostOptions>().DatabasePath)));
+        services.AddSingleton<IWorkflowStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton<IUserStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton<IIdempotencyStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<Commands.CommandRunner>();
+        services.AddSingleton<IBot, CustomerWorkflowBot>();
+        services.AddHostedService<StoreInitializer>();
+        return builder;
+    }
+
+    public static WebApplication MapCustomerWorkflowBot(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapBotMessages("/api/messages");
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.Samples;
+using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Storage.Sqlite;
+
+namespace CustomerWorkflow.Bot.Hosting;
+
+/// <summary>
+/// Brings the store's schema up to date before the first request, and in development loads the sample data into an
+/// empty database. A store that cannot open stops the host at start, with the reason, not on the first click.
+/// </summary>
+internal sealed partial class StoreInitializer(
+    SqliteWorkflowStore store,
+    IUserStore users,
+    ProposalEngine engine,
+    WorkflowHostOptions options,
+    ILogger<StoreInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var seeded = 0;
+        if (options.SampleData)
+        {
+            seeded = await SampleData.SeedAsync(store, cancellationToken).ConfigureAwait(false);
+            await SampleData.SeedUsersAsync(users, cancellationToken).ConfigureAwait(false);
+        }
+
+        var count = await ((IWorkflowStore)store).CountCustomersAsync(cancellationToken).ConfigureAwait(false);
+        var settings = (await engine.GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
+        LogReady(logger, options.DatabasePath, count, seeded, settings.ApprovalsEnabled ? "on" : "off");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path}: {Count} customers ({Seeded} sample customers loaded now); approvals {Approvals}")]
+    private static partial void LogReady(ILogger logger, string path, int count, int seeded, string approvals);
+}

@@ -1,0 +1,24 @@
+namespace CustomerWorkflow.Core.People;
+
+/// <summary>
+/// A person the product has met. <see cref="Id"/> is the directory id (the AAD object id in Teams) that proposals
+/// and approval steps name. <see cref="ChannelUserId"/> and <see cref="Address"/> belong to the chat adapter: the
+/// channel's own id for the person and, opaque to the core, how to reach them later (a conversation reference).
+/// </summary>
+/// <param name="Version">The store's concurrency token; 0 for a person not yet saved.</param>
+public sealed record UserProfile(
+    string Id,
+    string Name,
+    string? Upn = null,
+    string? Email = null,
+    string? ChannelUserId = null,
+    Roles Roles = Roles.None,
+    string? Address = null,
+    long Version = 0)
+{
+    /// <summary>True when <paramref name="key"/> is this person's id, UPN, email or channel id (case-insensitive).</summary>
+    public bool IsKnownAs(string key) =>
+        Same(Id, key) || Same(Upn, key) || Same(Email, key) || Same(ChannelUserId, key);
+
+    private static bool Same(string? a, string b) => a is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}

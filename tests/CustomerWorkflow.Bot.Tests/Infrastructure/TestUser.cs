@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CustomerWorkflow.Bot.Protocol.Schema;
+using CustomerWorkflow.Testing;
+
+namespace CustomerWorkflow.Bot.Tests.Infrastructure;
+
+/// <summary>A person talking to the bot in their 1:1 chat: send text, click card actions, read what arrived.</summary>
+public sealed class TestUser(BotTestHost host, string aadObjectId, string name, string upn)
+{
+    public string AadObjectId { get; } = aadObjectId;
+
+    public string Name { get; } = name;
+
+    public string Upn { get; } = upn;
+
+    /// <summary>The Teams id, like 29:…</summary>
+    public string ChannelId => "29:" + AadObjectId;
+
+    public string ConversationId => FakeChannel.PersonalConversationId(ChannelId);
+
+    /// <summary>Everything the bot sent into this user's chat, in order.</summary>
+    public IReadOnlyList<Activity> Received =>
+        host.Channel.Calls.Where(c => c.ConversationId == ConversationId && c.Activity is not null && c.Kind is "send" or "reply")
+            .OrderBy(c => c.Sequence).Select(c => c.Activity!).ToList();
+
+    /// <summary>Sends a message and waits for the bot's answer (the channel has it when the request returns).</summary>
+    public Task<Turn> SendAsync(string text, Action<Activity>? shape = null)
+    {
+        var activity = host.NewActivity(this);
+        activity.Text = text;
+        shape?.Invoke(activity);
+        return PostAsync(activity);
+    }
+
+    /// <summary>Delivers an activity as this user and collects what the bot sent while handling it.</summary>
+    public async Task<Turn> PostAsync(Activity activity, string? authorization = null, bool noAuthorization = false)
+    {
+        var before = host.Channel.Sequence;
+        using var response = await host.PostAsync(activity, authorization, noAuthorization);
+        var body = await response.Content.ReadAsStringAsync();
+        return new Turn(this, response.StatusCode, body, host.Channel.CallsSince(before));
+    }
+
+    /// <summary>Clicks an Action.Execute of a card this user received: an adaptiveCard/action invoke with its verb and data plus inputs.</summary>
+    public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null)
+    {
+        var card = BotTestHost.CardOf(cardMessage);
+        var action = card["actions"]!.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => (string?)a["title"] == title)
+            ?? throw new Xunit.Sdk.XunitException($"The card has no action titled {title}.");
+        var data = action["data"]!.DeepClone().AsObject();
+        foreach (var (key, value) in inputs ?? new Dictionary<string, string>())
+        {
+            data[key] = value;
+        }
+
+        var activity = host.NewActivity(this, ActivityTypes.Invoke);
+        activity.Name = InvokeNames.AdaptiveCardAction;
+        activity.ReplyToId = "card-message";
+        activity.Value = JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["action"] = new JsonObject { ["type"] = (string?)action["type"], ["id"] = title, ["verb"] = (string?)action["verb"], ["data"] = data },
+            ["trigger"] = "manual",
+        });
+        return PostAsync(activity);
+    }
+}
+
+/// <summary>What one delivered activity led to: the HTTP answer and every call the bot made to the channel meanwhile.</summary>
+public sealed class Turn(TestUser user, HttpStatusCode status, string body, IReadOnlyList<ChannelCall> calls)
+{
+    public HttpStatusCode Status { get; } = status;
+
+    public string Body { get; } = body;
+
+    public IReadOnlyList<ChannelCall> Calls { get; } = calls;
+
+    /// <summary>The messages the bot sent into the sender's own chat during this turn.</summary>
+    public IReadOnlyList<Activity> Replies =>
+        Calls.Where(c => c.ConversationId == user.ConversationId && c.Kind is "send" or "reply" && c.Activity?.Type == ActivityTypes.Message).Select(c => c.Activity!).ToList();
+
+    /// <summary>The one reply; fails when there is none or more than one.</summary>
+    public Activity Reply
+    {
+        get
+        {
+            Assert.Equal(HttpStatusCode.OK, Status);
+            return Assert.Single(Replies);
+        }
+    }
+
+    /// <summary>The single reply's text, asserted to contain each fragment (case-insensitive).</summary>
+    public string ReplyText(params string[] contains)
+    {
+        var text = Reply.Text ?? string.Empty;
+        foreach (var fragment in contains)
+        {
+            Assert.Contains(fragment, text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text;
+    }
+
+    /// <summary>Messages the bot sent to <paramref name="other"/> during this turn (proactive notices).</summary>
+    public IReadOnlyList<Activity> SentTo(TestUser other) =>
+        Calls.Where(c => c.ConversationId == other.ConversationId && c.Kind is "send" or "reply" && c.Activity is not null).Select(c => c.Activity!).ToList();
+
+    public void AssertNoReplies()
+    {
+        Assert.DoesNotContain(Calls, c => c.Kind is "send" or "reply" or "update" or "delete" or "create");
+    }
+
+    /// <summary>The invoke response body as JSON.</summary>
+    public JsonObject InvokeBody => JsonNode.Parse(Body)!.AsObject();
+}
