@@ -1,0 +1,133 @@
+using CustomerWorkflow.Core;
+using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Core.Storage;
+
+namespace CustomerWorkflow.Storage.Tests;
+
+/// <summary>
+/// The contract of the people port and the idempotency claims: every key finds the person, writes are version-checked,
+/// a claim is granted once across instances, and the directory merges concurrent meetings without losing roles.
+/// </summary>
+public abstract class PeopleStoreContract : IAsyncLifetime
+{
+    private readonly List<IDisposable> _opened = [];
+
+    /// <summary>Opens a fresh store (initialized) that is both ports.</summary>
+    protected abstract Task<IUserStore> CreateStoreAsync();
+
+    /// <summary>A second instance on the same data.</summary>
+    protected abstract Task<IUserStore> OpenSecondInstanceAsync();
+
+    protected IUserStore Store { get; private set; } = null!;
+
+    private IIdempotencyStore Claims => (IIdempotencyStore)Store;
+
+    public async Task InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        Track(Store);
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        foreach (var disposable in _opened)
+        {
+            disposable.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected void Track(object store)
+    {
+        if (store is IDisposable disposable)
+        {
+            _opened.Add(disposable);
+        }
+    }
+
+    private static UserProfile Ann => new("aad-ann", "Ann Lee", "ann@contoso.com", "ann.lee@contoso.com", "29:ann", Roles.Clerk, "{\"address\":1}");
+
+    [Fact]
+    public async Task A_person_is_found_by_each_of_their_keys_case_insensitively()
+    {
+        Assert.Equal(1, await Store.SaveUserAsync(Ann, 0));
+
+        foreach (var key in new[] { "aad-ann", "AAD-ANN", "ann@contoso.com", "ANN.LEE@contoso.com", "29:ann" })
+        {
+            var found = await Store.FindUserAsync(key);
+            Assert.Equal(Ann with { Version = 1 }, found);
+        }
+
+        Assert.Null(await Store.FindUserAsync("bob@contoso.com"));
+        Assert.Equal("aad-ann", Assert.Single(await Store.FindUsersByNameAsync("ann lee", 5)).Id);
+        Assert.Equal(Ann with { Version = 1 }, await Store.GetUserAsync("aad-ann"));
+    }
+
+    [Fact]
+    public async Task Writes_are_version_checked()
+    {
+        await Store.SaveUserAsync(Ann, 0);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.SaveUserAsync(Ann, 0));
+        Assert.Equal(2, await Store.SaveUserAsync(Ann with { Roles = Roles.Approver }, 1));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => Store.SaveUserAsync(Ann with { Roles = Roles.Admin }, 1));
+        Assert.Equal(Roles.Approver, (await Store.GetUserAsync("aad-ann"))!.Roles);
+    }
+
+    [Fact]
+    public async Task Only_people_with_roles_are_listed()
+    {
+        await Store.SaveUserAsync(Ann, 0);
+        await Store.SaveUserAsync(new UserProfile("aad-bob", "Bob"), 0);
+
+        Assert.Equal(["aad-ann"], (await Store.ListUsersWithRolesAsync()).Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task A_claim_is_granted_once_across_instances_and_can_be_given_back()
+    {
+        var second = (IIdempotencyStore)await OpenSecondInstanceAsync();
+        Track(second);
+        var now = DateTimeOffset.UtcNow;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? Claims : second).TryClaimAsync("activity|1", now)));
+
+        Assert.Single(results, r => r);
+        await Claims.ReleaseClaimAsync("activity|1");
+        Assert.True(await second.TryClaimAsync("activity|1", now));
+        Assert.True(await Claims.TryClaimAsync("activity|2", now));
+    }
+
+    [Fact]
+    public async Task Concurrent_meetings_and_a_role_change_all_land()
+    {
+        var second = await OpenSecondInstanceAsync();
+        Track(second);
+        await Store.SaveUserAsync(new UserProfile("aad-ann", "Ann"), 0);
+        var admin = new Actor("aad-admin", "Admin", Roles.Admin);
+        var one = new UserDirectory(Store);
+        var two = new UserDirectory(second);
+
+        await Task.WhenAll(
+            one.MeetAsync(new UserProfile("aad-ann", "Ann Lee", Upn: "ann@contoso.com")),
+            two.MeetAsync(new UserProfile("aad-ann", "Ann Lee", ChannelUserId: "29:ann")),
+            one.SetRolesAsync(admin, "aad-ann", Roles.Clerk | Roles.Approver));
+
+        var ann = await Store.GetUserAsync("aad-ann");
+        Assert.Equal("ann@contoso.com", ann!.Upn);
+        Assert.Equal("29:ann", ann.ChannelUserId);
+        Assert.Equal(Roles.Clerk | Roles.Approver, ann.Roles);
+    }
+
+    [Fact]
+    public async Task Meeting_someone_unchanged_does_not_write()
+    {
+        var directory = new UserDirectory(Store);
+        var first = await directory.MeetAsync(new UserProfile("aad-ann", "Ann Lee", Upn: "ann@contoso.com"));
+        var again = await directory.MeetAsync(new UserProfile("aad-ann", "Ann Lee"));
+
+        Assert.Equal(first.Version, again.Version);
+        Assert.Equal("ann@contoso.com", again.Upn);
+    }
+}
