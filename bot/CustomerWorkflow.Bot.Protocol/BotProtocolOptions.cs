@@ -24,6 +24,9 @@ public sealed class BotProtocolOptions
 
     public string? MicrosoftAppTenantId { get; set; }
 
+    /// <summary>A PFX/PEM certificate file to get the channel token with instead of <see cref="MicrosoftAppPassword"/>.</summary>
+    public string? MicrosoftAppCertificatePath { get; set; }
+
     public string ToBotFromChannelOpenIdMetadataUrl { get; set; } = DefaultOpenIdMetadataUrl;
 
     public string ToBotFromChannelTokenIssuer { get; set; } = DefaultTokenIssuer;

@@ -41,10 +41,14 @@ public static class BotProtocolServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<ChannelTokenValidator>>(),
             provider.GetRequiredService<TrustedServiceUrls>()));
-        services.TryAddSingleton<IChannelTokenProvider>(provider => new ClientCredentialsTokenProvider(
-            Client(provider, AuthorityHttpClient),
-            provider.GetRequiredService<BotProtocolOptions>(),
-            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IChannelTokenProvider>(provider =>
+        {
+            var options = provider.GetRequiredService<BotProtocolOptions>();
+            var time = provider.GetRequiredService<TimeProvider>();
+            return CredentialTokenProvider.FromOptions(options) is { } credential
+                ? new CredentialTokenProvider(credential, options, time)
+                : new ClientCredentialsTokenProvider(Client(provider, AuthorityHttpClient), options, time);
+        });
         services.AddSingleton(provider => new ConnectorClient(
             Client(provider, ConnectorHttpClient),
             provider.GetRequiredService<IChannelTokenProvider>(),
