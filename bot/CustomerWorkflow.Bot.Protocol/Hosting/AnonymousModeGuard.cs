@@ -58,6 +58,8 @@ internal sealed partial class AnonymousModeGuard(
             LogRefused(logger, listening);
         }
 
+        // Requests from other machines are refused one by one meanwhile (BotAdapter checks the remote address).
+        Environment.ExitCode = 1;
         lifetime!.StopApplication();
     }
 
