@@ -36,6 +36,7 @@ public sealed class BotProtocolOptions
 
     public string ToChannelFromBotOAuthScope { get; set; } = DefaultOAuthScope;
 
+    /// <summary>False lets a certificate credential use a login authority Microsoft Entra does not know (a test or private cloud).</summary>
     public bool ValidateAuthority { get; set; } = true;
 
     /// <summary>The largest activity accepted on <c>/api/messages</c>, in bytes; larger bodies get 413.</summary>

@@ -47,7 +47,12 @@ public sealed class CredentialTokenProvider : IChannelTokenProvider, IDisposable
                 options.MicrosoftAppTenantId ?? login.AbsolutePath.Trim('/'),
                 options.MicrosoftAppId,
                 options.MicrosoftAppCertificatePath,
-                new ClientCertificateCredentialOptions { AuthorityHost = new Uri(login.GetLeftPart(UriPartial.Authority)), SendCertificateChain = true });
+                new ClientCertificateCredentialOptions
+                {
+                    AuthorityHost = new Uri(login.GetLeftPart(UriPartial.Authority)),
+                    SendCertificateChain = true,
+                    DisableInstanceDiscovery = !options.ValidateAuthority,
+                });
         }
 
         return null;
