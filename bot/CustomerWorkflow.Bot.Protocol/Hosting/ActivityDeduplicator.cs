@@ -33,7 +33,7 @@ public sealed class MemoryActivityDeduplicator(TimeProvider time, TimeSpan? wind
 
     public bool TryBegin(string key, out Task<InvokeResponse?> first)
     {
-        var now = time.GetTimestamp();
+        var now = time.GetUtcNow().UtcTicks;
         SweepIfDue(now);
         var entry = new Entry(now);
         var existing = _entries.GetOrAdd(key, entry);
@@ -61,14 +61,14 @@ public sealed class MemoryActivityDeduplicator(TimeProvider time, TimeSpan? wind
     private void SweepIfDue(long now)
     {
         var next = Interlocked.Read(ref _nextSweep);
-        if ((now < next && _entries.Count < capacity) || Interlocked.CompareExchange(ref _nextSweep, now + time.TimestampFrequency * 10, next) != next)
+        if ((now < next && _entries.Count < capacity) || Interlocked.CompareExchange(ref _nextSweep, now + TimeSpan.TicksPerSecond * 10, next) != next)
         {
             return;
         }
 
         foreach (var (key, entry) in _entries)
         {
-            if (time.GetElapsedTime(entry.Started, now) > _window && entry.Result.Task.IsCompleted)
+            if (now - entry.Started > _window.Ticks && entry.Result.Task.IsCompleted)
             {
                 _entries.TryRemove(key, out _);
             }
