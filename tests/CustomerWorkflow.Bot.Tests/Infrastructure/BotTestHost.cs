@@ -149,15 +149,16 @@ public sealed class BotTestHost : IAsyncDisposable
     }
 
     /// <summary>Posts raw bytes to /api/messages (for malformed input).</summary>
-    public Task<HttpResponseMessage> PostRawAsync(HttpContent content, string? authorization = null)
+    public async Task<HttpResponseMessage> PostRawAsync(HttpContent content, string? authorization = null)
     {
+        // Awaited here: disposing the request (and its content) before the send completes would cut the body short.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = content };
         if (authorization is not null)
         {
             request.Headers.Authorization = AuthenticationHeaderValue.Parse(authorization);
         }
 
-        return Client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
