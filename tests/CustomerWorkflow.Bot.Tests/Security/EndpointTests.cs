@@ -144,6 +144,29 @@ public sealed class EndpointTests
         await before.AssertNothingChangedAsync();
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"Action.Execute\",\"verb\":\"explode\",\"data\":{}}", "I don't know the card action 'explode'")]
+    [InlineData("{\"type\":\"Action.Execute\",\"verb\":\"approve\",\"data\":\"oops\"}", "doesn't say which proposal")]
+    [InlineData("{\"type\":\"Action.Execute\",\"verb\":\"approve\"}", "doesn't say which proposal")]
+    [InlineData("{\"type\":\"Action.Execute\",\"verb\":\"approve\",\"data\":{\"proposalId\":\" \"}}", "doesn't say which proposal")]
+    public async Task A_card_action_the_bot_cannot_take_answers_a_card_level_400_saying_why(string action, string why)
+    {
+        await using var host = await BotTestHost.StartAsync(authenticated: true);
+        (await host.Approver.SendAsync("hi")).ReplyText("help");
+        var invoke = host.NewActivity(host.Approver, ActivityTypes.Invoke);
+        invoke.Name = InvokeNames.AdaptiveCardAction;
+        invoke.Value = JsonDocument.Parse("{\"action\":" + action + "}").RootElement.Clone();
+
+        var turn = await host.Approver.PostAsync(invoke);
+
+        // Universal Actions carry the outcome in the body: HTTP 200, statusCode 400 and the reason.
+        Assert.Equal(HttpStatusCode.OK, turn.Status);
+        Assert.Equal(400, (int?)turn.InvokeBody["statusCode"]);
+        Assert.Equal(AdaptiveCardInvokeResponse.ErrorType, (string?)turn.InvokeBody["type"]);
+        Assert.Contains(why, (string?)turn.InvokeBody["value"]?["message"], StringComparison.Ordinal);
+        turn.AssertNoReplies();
+    }
+
     /// <summary>
     /// Activities that pass authentication but are odd inside: missing parts, wrong shapes, unknown verbs and proposals.
     /// The answer may be a refusal or an ignored turn, never a server error.
