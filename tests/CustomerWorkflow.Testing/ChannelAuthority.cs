@@ -93,17 +93,21 @@ public sealed class ChannelAuthority : IAsyncDisposable
     }
 
     /// <summary>A token whose header and signature are written by hand (for <c>alg</c> attacks).</summary>
-    public static string HandMadeToken(JsonObject header, Func<byte[], byte[]> sign)
+    public static string HandMadeToken(JsonObject header, Func<byte[], byte[]> sign, string serviceUrl = ServiceUrl, bool withExpiry = true)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var payload = new JsonObject
         {
             ["iss"] = Issuer,
             ["aud"] = AppId,
-            ["serviceurl"] = ServiceUrl,
+            ["serviceurl"] = serviceUrl,
             ["nbf"] = now - 60,
-            ["exp"] = now + 3600,
         };
+        if (withExpiry)
+        {
+            payload["exp"] = now + 3600;
+        }
+
         var signingInput = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(payload.ToJsonString());
         return signingInput + "." + Base64UrlEncoder.Encode(sign(Encoding.ASCII.GetBytes(signingInput)));
     }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace CustomerWorkflow.Testing;
 
 /// <summary>One call the bot made to the channel's Connector API.</summary>
-/// <param name="Kind">send, reply, update, delete, create or member.</param>
+/// <param name="Kind">send, reply, update, delete, create or member; throttled (429) or refused (403) when not taken.</param>
 public sealed record ChannelCall(string Kind, string ConversationId, string? ActivityId, Activity? Activity, string? Authorization, long Sequence);
 
 /// <summary>
@@ -28,6 +28,7 @@ public sealed class FakeChannel : IAsyncDisposable
     private readonly ConcurrentQueue<ChannelCall> _calls = new();
     private long _sequence;
     private int _throttle;
+    private int _refuse;
 
     private FakeChannel(WebApplication app) => _app = app;
 
@@ -43,6 +44,9 @@ public sealed class FakeChannel : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> sends are answered 429 with Retry-After.</summary>
     public void Throttle(int count) => Volatile.Write(ref _throttle, count);
+
+    /// <summary>The next <paramref name="count"/> sends are answered 403 (recorded as <c>refused</c>), as for a bot removed from the chat.</summary>
+    public void Refuse(int count) => Volatile.Write(ref _refuse, count);
 
     public void AddMember(TeamsChannelAccount member)
     {
@@ -97,6 +101,12 @@ public sealed class FakeChannel : IAsyncDisposable
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Record("throttled", conversationId, activityId, null, context.Request.Headers.Authorization);
             return Results.StatusCode(429);
+        }
+
+        if (kind != "delete" && Interlocked.Decrement(ref _refuse) >= 0)
+        {
+            Record("refused", conversationId, activityId, null, context.Request.Headers.Authorization);
+            return Results.StatusCode(403);
         }
 
         Activity? activity = null;

@@ -106,9 +106,14 @@ internal sealed partial class CustomerWorkflowBot(
 
     private async Task<(string Text, bool Known)> RunCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string? verb, JsonElement data, CancellationToken cancellationToken)
     {
-        if (verb is null || !_verbs.TryGetValue(verb, out var words) || data.ValueKind != JsonValueKind.Object)
+        if (verb is null || !_verbs.TryGetValue(verb, out var words))
         {
             return ($"I don't know the card action '{verb}'.", false);
+        }
+
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return ("The card action doesn't say which proposal it is for.", false);
         }
 
         var proposalId = ReadString(data, "proposalId");

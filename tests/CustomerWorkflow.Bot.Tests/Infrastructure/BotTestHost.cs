@@ -60,7 +60,8 @@ public sealed class BotTestHost : IAsyncDisposable
 
     public IUserStore Users => Services.GetRequiredService<IUserStore>();
 
-    public static async Task<BotTestHost> StartAsync(bool authenticated = false, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces production services after the host's own (a clock, a deduplicator, a recording handler).</param>
+    public static async Task<BotTestHost> StartAsync(bool authenticated = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "cw-bot-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -91,7 +92,7 @@ public sealed class BotTestHost : IAsyncDisposable
             config[key] = value;
         }
 
-        var factory = new Factory(config);
+        var factory = new Factory(config, services);
         var host = new BotTestHost(factory, channel, authority, tokens, folder);
         return host;
     }
@@ -148,15 +149,16 @@ public sealed class BotTestHost : IAsyncDisposable
     }
 
     /// <summary>Posts raw bytes to /api/messages (for malformed input).</summary>
-    public Task<HttpResponseMessage> PostRawAsync(HttpContent content, string? authorization = null)
+    public async Task<HttpResponseMessage> PostRawAsync(HttpContent content, string? authorization = null)
     {
+        // Awaited here: disposing the request (and its content) before the send completes would cut the body short.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = content };
         if (authorization is not null)
         {
             request.Headers.Authorization = AuthenticationHeaderValue.Parse(authorization);
         }
 
-        return Client.SendAsync(request);
+        return await Client.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
@@ -190,7 +192,7 @@ public sealed class BotTestHost : IAsyncDisposable
             ? JsonNode.Parse(content.GetRawText())!.AsObject()
             : throw new Xunit.Sdk.XunitException($"The message has no Adaptive Card: {activity.Text}");
 
-    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, Action<IServiceCollection>? replace) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -205,6 +207,7 @@ public sealed class BotTestHost : IAsyncDisposable
                 // The only difference from production: these clients also trust the test CA of the loopback servers.
                 services.AddHttpClient(BotProtocolServiceCollectionExtensions.ConnectorHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
                 services.AddHttpClient(BotProtocolServiceCollectionExtensions.AuthorityHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
+                replace?.Invoke(services);
             });
         }
     }
