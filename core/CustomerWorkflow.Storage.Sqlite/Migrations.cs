@@ -84,7 +84,102 @@ internal static class Migrations
         CREATE INDEX proposals_by_submitter ON proposals (submitted_by);
         """,
 
-        // 3: the people the bot has met (roles, how to reach them) and idempotency claims shared by every instance.
+        // 3: fewer pages per commit. The open proposal moves into its customer's row (so a write while it is open
+        // changes one row, and one open proposal per customer holds by construction). Closed proposals are
+        // appended (their bodies are too big to cluster by customer without overflow pages and splits), with one
+        // small index; history, the per-user list and the due list are clustered by their key (WITHOUT ROWID), so
+        // a commit touches one page in each and no secondary index. The due list follows the customer row's
+        // open_due by trigger, so it cannot drift from the proposal it indexes.
+        """
+        ALTER TABLE customers ADD COLUMN open_body TEXT NULL;
+        ALTER TABLE customers ADD COLUMN open_updated_at TEXT NULL;
+        ALTER TABLE customers ADD COLUMN open_due TEXT NULL;
+        UPDATE customers SET
+            open_body = (SELECT p.body FROM proposals p WHERE p.id = customers.open_proposal_id AND p.is_open = 1),
+            open_updated_at = (SELECT p.updated_at FROM proposals p WHERE p.id = customers.open_proposal_id AND p.is_open = 1),
+            open_due = (SELECT CASE WHEN count(*) > 0 THEN json_group_array(d.user_id) END
+                        FROM proposal_due d WHERE d.proposal_id = customers.open_proposal_id)
+        WHERE open_proposal_id IS NOT NULL;
+        UPDATE customers SET open_proposal_id = NULL, open_due = NULL WHERE open_body IS NULL;
+
+        CREATE TABLE closed_proposals (
+            seq         INTEGER NOT NULL PRIMARY KEY,
+            customer_id TEXT    NOT NULL,
+            id          TEXT    NOT NULL,
+            number      INTEGER NOT NULL,
+            updated_at  TEXT    NOT NULL,
+            body        TEXT    NOT NULL
+        );
+        CREATE UNIQUE INDEX closed_proposals_by_customer ON closed_proposals (customer_id, id);
+        INSERT INTO closed_proposals (customer_id, id, number, updated_at, body)
+            SELECT customer_id, id, number, updated_at, body FROM proposals WHERE is_open = 0;
+
+        CREATE TABLE proposal_users (
+            user_id     TEXT NOT NULL COLLATE NOCASE,
+            proposal_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            PRIMARY KEY (user_id, proposal_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
+            SELECT created_by, id, customer_id FROM proposals
+            UNION ALL SELECT submitted_by, id, customer_id FROM proposals WHERE submitted_by IS NOT NULL;
+
+        CREATE TABLE awaiting (
+            user_id     TEXT NOT NULL COLLATE NOCASE,
+            proposal_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            PRIMARY KEY (user_id, proposal_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO awaiting (user_id, proposal_id, customer_id)
+            SELECT j.value, c.open_proposal_id, c.id FROM customers c, json_each(c.open_due) j WHERE c.open_due IS NOT NULL;
+        CREATE TRIGGER customers_awaiting_on_insert AFTER INSERT ON customers
+            WHEN new.open_due IS NOT NULL AND new.open_proposal_id IS NOT NULL
+        BEGIN
+            INSERT OR IGNORE INTO awaiting (user_id, proposal_id, customer_id)
+                SELECT value, new.open_proposal_id, new.id FROM json_each(new.open_due);
+        END;
+        CREATE TRIGGER customers_awaiting_on_update AFTER UPDATE OF open_proposal_id, open_due ON customers
+            WHEN old.open_due IS NOT new.open_due OR old.open_proposal_id IS NOT new.open_proposal_id
+        BEGIN
+            DELETE FROM awaiting
+                WHERE proposal_id = old.open_proposal_id
+                  AND user_id IN (SELECT value FROM json_each(coalesce(old.open_due, '[]')))
+                  AND (old.open_proposal_id IS NOT new.open_proposal_id
+                       OR user_id NOT IN (SELECT value FROM json_each(coalesce(new.open_due, '[]'))));
+            INSERT OR IGNORE INTO awaiting (user_id, proposal_id, customer_id)
+                SELECT value, new.open_proposal_id, new.id FROM json_each(coalesce(new.open_due, '[]'))
+                WHERE new.open_proposal_id IS NOT NULL;
+        END;
+
+        CREATE TABLE history_clustered (
+            customer_id TEXT    NOT NULL,
+            number      INTEGER NOT NULL,
+            seq         INTEGER NOT NULL,
+            proposal_id TEXT    NOT NULL,
+            at          TEXT    NOT NULL,
+            actor_id    TEXT    NOT NULL,
+            actor_name  TEXT    NOT NULL,
+            action      TEXT    NOT NULL,
+            step        INTEGER NULL,
+            comment     TEXT    NULL,
+            detail      TEXT    NULL,
+            PRIMARY KEY (customer_id, number, seq)
+        ) WITHOUT ROWID;
+        INSERT INTO history_clustered (customer_id, number, seq, proposal_id, at, actor_id, actor_name, action, step, comment, detail)
+            SELECT h.customer_id, p.number, h.seq, h.proposal_id, h.at, h.actor_id, h.actor_name, h.action, h.step, h.comment, h.detail
+            FROM history h JOIN proposals p ON p.id = h.proposal_id;
+        DROP TABLE history;
+        ALTER TABLE history_clustered RENAME TO history;
+        CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        CREATE TRIGGER history_is_append_only_delete BEFORE DELETE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+
+        DROP TABLE proposal_due;
+        DROP TABLE proposals;
+        """,
+
+        // 4: the people the bot has met (roles, how to reach them) and idempotency claims shared by every instance.
         """
         CREATE TABLE users (
             id              TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,

@@ -11,13 +11,14 @@ namespace CustomerWorkflow.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with durable commits. A customer with its open proposal is
-/// one row plus its proposal row, written in one transaction and guarded by the customer row's version.
+/// one row, guarded by its version; a proposal moves to <c>closed_proposals</c> in the write that closes it.
+/// Every commit is one transaction that touches as few pages as it can: the customer row, the history entries
+/// (clustered by customer), and only when they change, the per-user and due lists.
 /// </summary>
 public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
-    private const int SqliteConstraint = 19;
 
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
@@ -67,9 +68,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         Task.FromResult(_pool.Read(c =>
         {
             var command = c.Command("""
-                SELECT c.id, c.fields, c.proposal_seq, c.version, p.body
-                FROM customers c LEFT JOIN proposals p ON p.id = c.open_proposal_id
-                WHERE c.id = $id
+                SELECT id, fields, proposal_seq, version, open_body FROM customers WHERE id = $id
                 """);
             command.Parameters.AddWithValue("$id", customerId);
             using var reader = command.ExecuteReader();
@@ -82,9 +81,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             var result = new Dictionary<string, CustomerRecord>(customerIds.Count, StringComparer.Ordinal);
             // json_each binds the whole id list as one parameter: one statement, whatever the count.
             var command = c.Command("""
-                SELECT c.id, c.fields, c.proposal_seq, c.version, p.body
-                FROM customers c LEFT JOIN proposals p ON p.id = c.open_proposal_id
-                WHERE c.id IN (SELECT value FROM json_each($ids))
+                SELECT id, fields, proposal_seq, version, open_body FROM customers
+                WHERE id IN (SELECT value FROM json_each($ids))
                 """);
             command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(customerIds));
             using var reader = command.ExecuteReader();
@@ -109,20 +107,38 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     public Task<Proposal?> GetProposalAsync(string proposalId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_pool.Read(c =>
         {
-            var command = c.Command("SELECT body FROM proposals WHERE id = $id");
+            // A proposal id names its customer: a point read of the customer's open slot or of its closed proposals.
+            if (ProposalId.CustomerIdOf(proposalId) is not { } customerId)
+            {
+                return null;
+            }
+
+            var command = c.Command("""
+                SELECT open_body FROM customers WHERE id = $customer AND open_proposal_id = $id
+                UNION ALL
+                SELECT body FROM closed_proposals WHERE customer_id = $customer AND id = $id
+                """);
+            command.Parameters.AddWithValue("$customer", customerId);
             command.Parameters.AddWithValue("$id", proposalId);
             return command.ExecuteScalar() is string body ? StoredShapes.Proposal(body) : null;
         }));
 
-    public Task<IReadOnlyList<Proposal>> ListProposalsAsync(string customerId, CancellationToken cancellationToken = default) =>
-        QueryProposals("SELECT body FROM proposals WHERE customer_id = $p ORDER BY number DESC", customerId, null);
+    public async Task<IReadOnlyList<Proposal>> ListProposalsAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        var proposals = await QueryProposals("""
+            SELECT open_body FROM customers WHERE id = $p AND open_body IS NOT NULL
+            UNION ALL
+            SELECT body FROM closed_proposals WHERE customer_id = $p
+            """, customerId, null).ConfigureAwait(false);
+        return [.. proposals.OrderByDescending(p => p.Number)];
+    }
 
     public Task<IReadOnlyList<HistoryEntry>> ListHistoryAsync(string customerId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<HistoryEntry>>(_pool.Read(c =>
         {
             var command = c.Command("""
                 SELECT proposal_id, seq, at, actor_id, actor_name, action, step, comment, detail
-                FROM history WHERE customer_id = $id ORDER BY rowid
+                FROM history WHERE customer_id = $id ORDER BY number, seq
                 """);
             command.Parameters.AddWithValue("$id", customerId);
             using var reader = command.ExecuteReader();
@@ -146,13 +162,20 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
 
     public Task<IReadOnlyList<Proposal>> ListAwaitingAsync(string userId, CancellationToken cancellationToken = default) =>
         QueryProposals("""
-            SELECT p.body FROM proposal_due d JOIN proposals p ON p.id = d.proposal_id
-            WHERE d.user_id = $p ORDER BY p.updated_at, p.id
+            SELECT c.open_body FROM awaiting a JOIN customers c ON c.id = a.customer_id AND c.open_proposal_id = a.proposal_id
+            WHERE a.user_id = $p ORDER BY c.open_updated_at, c.open_proposal_id
             """, userId, null);
 
     public Task<IReadOnlyList<Proposal>> ListByUserAsync(string userId, int max, CancellationToken cancellationToken = default) =>
         QueryProposals("""
-            SELECT body FROM proposals WHERE created_by = $p OR submitted_by = $p
+            SELECT body FROM (
+                SELECT c.open_body AS body, c.open_updated_at AS updated_at, c.open_proposal_id AS id
+                FROM proposal_users u JOIN customers c ON c.id = u.customer_id AND c.open_proposal_id = u.proposal_id
+                WHERE u.user_id = $p
+                UNION ALL
+                SELECT p.body, p.updated_at, p.id
+                FROM proposal_users u JOIN closed_proposals p ON p.customer_id = u.customer_id AND p.id = u.proposal_id
+                WHERE u.user_id = $p)
             ORDER BY updated_at DESC, id LIMIT $max
             """, userId, max);
 
@@ -263,31 +286,53 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     {
         var customer = write.Customer;
         var proposal = write.Proposal;
-        var openId = proposal is { IsOpen: true } ? proposal.Id : null;
+        var open = proposal is { IsOpen: true } ? proposal : null;
 
-        // The version check comes first, so a lost race fails before anything else is touched.
+        // The version check comes first, so a lost race fails before anything else is touched. Without a proposal
+        // the open slot is left as it is; with one, it must be empty or hold that same proposal (one open per customer).
         SqliteCommand command;
         if (write.ExpectedVersion == 0)
         {
             command = c.Command("""
-                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, version)
-                VALUES ($id, $search, $fields, $seq, $open, 1) ON CONFLICT (id) DO NOTHING
+                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, version)
+                VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, 1) ON CONFLICT (id) DO NOTHING
+                """, tx);
+        }
+        else if (proposal is null)
+        {
+            command = c.Command("""
+                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, version = version + 1
+                WHERE id = $id AND version = $expected
                 """, tx);
         }
         else
         {
             command = c.Command("""
-                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, open_proposal_id = $open, version = version + 1
-                WHERE id = $id AND version = $expected
+                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq,
+                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, version = version + 1
+                WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
                 """, tx);
-            command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
+            command.Parameters.AddWithValue("$proposal", proposal.Id);
         }
 
         command.Parameters.AddWithValue("$id", customer.Id);
         command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
         command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
         command.Parameters.AddWithValue("$seq", write.ProposalSequence);
-        command.Parameters.AddWithValue("$open", (object?)openId ?? DBNull.Value);
+        if (write.ExpectedVersion != 0)
+        {
+            command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
+        }
+
+        if (write.ExpectedVersion == 0 || proposal is not null)
+        {
+            var due = open?.DueApprovers;
+            command.Parameters.AddWithValue("$open", (object?)open?.Id ?? DBNull.Value);
+            command.Parameters.AddWithValue("$body", open is null ? DBNull.Value : StoredShapes.Proposal(open));
+            command.Parameters.AddWithValue("$updated", open is null ? DBNull.Value : UpdatedAt(open));
+            command.Parameters.AddWithValue("$due", due is { Count: > 0 } ? StoredShapes.UserList(due) : DBNull.Value);
+        }
+
         if (command.ExecuteNonQuery() != 1)
         {
             throw new ConcurrencyException(write.ExpectedVersion == 0
@@ -300,44 +345,41 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             return;
         }
 
-        var upsert = c.Command("""
-            INSERT INTO proposals (id, customer_id, number, status, is_open, created_by, submitted_by, updated_at, version, body)
-            VALUES ($id, $customer, $number, $status, $open, $created, $submitted, $updated, $version, $body)
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, submitted_by = excluded.submitted_by,
-                updated_at = excluded.updated_at, version = excluded.version, body = excluded.body
-            """, tx);
-        upsert.Parameters.AddWithValue("$id", proposal.Id);
-        upsert.Parameters.AddWithValue("$customer", customer.Id);
-        upsert.Parameters.AddWithValue("$number", proposal.Number);
-        upsert.Parameters.AddWithValue("$status", proposal.Status.ToString());
-        upsert.Parameters.AddWithValue("$open", proposal.IsOpen ? 1 : 0);
-        upsert.Parameters.AddWithValue("$created", proposal.CreatedBy);
-        upsert.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
-        upsert.Parameters.AddWithValue("$updated", Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt));
-        upsert.Parameters.AddWithValue("$version", proposal.Version);
-        upsert.Parameters.AddWithValue("$body", StoredShapes.Proposal(proposal));
-        upsert.ExecuteNonQuery();
-
-        var clear = c.Command("DELETE FROM proposal_due WHERE proposal_id = $id", tx);
-        clear.Parameters.AddWithValue("$id", proposal.Id);
-        clear.ExecuteNonQuery();
-        foreach (var user in proposal.DueApprovers)
+        if (open is null)
         {
-            var due = c.Command("INSERT OR IGNORE INTO proposal_due (user_id, proposal_id) VALUES ($user, $id)", tx);
-            due.Parameters.AddWithValue("$user", user);
-            due.Parameters.AddWithValue("$id", proposal.Id);
-            due.ExecuteNonQuery();
+            var closed = c.Command("""
+                INSERT INTO closed_proposals (customer_id, id, number, updated_at, body) VALUES ($customer, $id, $number, $updated, $body)
+                ON CONFLICT (customer_id, id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body
+                """, tx);
+            closed.Parameters.AddWithValue("$customer", customer.Id);
+            closed.Parameters.AddWithValue("$id", proposal.Id);
+            closed.Parameters.AddWithValue("$number", proposal.Number);
+            closed.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
+            closed.Parameters.AddWithValue("$body", StoredShapes.Proposal(proposal));
+            closed.ExecuteNonQuery();
         }
+
+        // The creator and the submitter list the proposal as theirs; an entry that exists is left alone (no page written).
+        var users = c.Command("""
+            INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
+            SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
+            """, tx);
+        users.Parameters.AddWithValue("$created", proposal.CreatedBy);
+        users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
+        users.Parameters.AddWithValue("$id", proposal.Id);
+        users.Parameters.AddWithValue("$customer", customer.Id);
+        users.ExecuteNonQuery();
 
         foreach (var entry in proposal.NewHistory)
         {
             var insert = c.Command("""
-                INSERT INTO history (proposal_id, seq, customer_id, at, actor_id, actor_name, action, step, comment, detail)
-                VALUES ($pid, $seq, $customer, $at, $actor, $name, $action, $step, $comment, $detail)
+                INSERT INTO history (customer_id, number, seq, proposal_id, at, actor_id, actor_name, action, step, comment, detail)
+                VALUES ($customer, $number, $seq, $pid, $at, $actor, $name, $action, $step, $comment, $detail)
                 """, tx);
-            insert.Parameters.AddWithValue("$pid", entry.ProposalId);
-            insert.Parameters.AddWithValue("$seq", entry.Sequence);
             insert.Parameters.AddWithValue("$customer", customer.Id);
+            insert.Parameters.AddWithValue("$number", proposal.Number);
+            insert.Parameters.AddWithValue("$seq", entry.Sequence);
+            insert.Parameters.AddWithValue("$pid", entry.ProposalId);
             insert.Parameters.AddWithValue("$at", Timestamp(entry.At));
             insert.Parameters.AddWithValue("$actor", entry.ActorId);
             insert.Parameters.AddWithValue("$name", entry.ActorName);
@@ -348,6 +390,10 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             insert.ExecuteNonQuery();
         }
     }
+
+    /// <summary>When a proposal last changed: its newest unsaved history entry, or its start.</summary>
+    private static string UpdatedAt(Proposal proposal) =>
+        Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt);
 
     private static CustomerRecord ReadRecord(SqliteDataReader reader)
     {
@@ -391,10 +437,6 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             {
                 // Another process held the write lock past the busy timeout: a lost race, retried by the caller.
                 throw new ConcurrencyException($"The database is busy: {e.Message}");
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint && e.Message.Contains("proposals_one_open_per_customer", StringComparison.Ordinal))
-            {
-                throw new ConcurrencyException("The customer already has an open proposal.");
             }
         }, cancellationToken);
 

@@ -32,6 +32,24 @@ internal static class StoredShapes
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>User ids as a JSON array of strings (the due list the <c>awaiting</c> trigger reads).</summary>
+    public static string UserList(IReadOnlyList<string> users)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var user in users)
+            {
+                writer.WriteStringValue(user);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public static Dictionary<string, string> Fields(string json)
     {
         var values = new Dictionary<string, string>(16, StringComparer.OrdinalIgnoreCase);

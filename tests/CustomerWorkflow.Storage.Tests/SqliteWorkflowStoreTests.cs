@@ -1,6 +1,7 @@
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -84,10 +85,10 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000"), new("PaymentTerms", "Net60")]);
         await engine.SubmitAsync(TestData.Clerk, "US-001");
         var before = (await Store.GetAsync("US-001"))!;
-        // The write fails part-way: after the customer row is updated with the new values, the proposal row can't be.
+        // The write fails part-way: after the customer row is updated with the new values, the closed proposal can't be stored.
         using (var connection = Raw())
         {
-            Execute(connection, "CREATE TRIGGER crash AFTER UPDATE ON proposals BEGIN SELECT RAISE(ABORT, 'simulated crash'); END");
+            Execute(connection, "CREATE TRIGGER crash AFTER INSERT ON closed_proposals BEGIN SELECT RAISE(ABORT, 'simulated crash'); END");
         }
 
         var crash = await Assert.ThrowsAsync<SqliteException>(() => engine.ApproveAsync(TestData.Approver, "US-001-P1", "ok"));
@@ -134,6 +135,91 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         Assert.Equal("Delft", (await store.GetAsync("US-001"))!.Customer[FieldCatalog.City]);
     }
 
+    [Fact]
+    public async Task DatabaseAtSchema2_UpgradesWithItsProposalsHistoryAndListsIntact()
+    {
+        // The data to carry over, made by this build: US-001 with an applied P1 and a pending P2, awaiting both approvers.
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001");
+        await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("PaymentTerms", "Net60")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001", "second");
+        var record = (await Store.GetAsync("US-001"))!;
+        var closed = (await Store.GetProposalAsync("US-001-P1"))!;
+        var history = await Store.ListHistoryAsync("US-001");
+
+        // The same data written the way schema 2 kept it: proposals in their own table, due approvers, history by rowid.
+        using var old = new TempDatabase();
+        using (var connection = new SqliteConnection($"Data Source={old.Path};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, Migrations.All[0] + Migrations.All[1] + "PRAGMA user_version = 2;");
+            Insert(connection, "INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, version) VALUES ($id, $search, $fields, 2, 'US-001-P2', $version)",
+                ("$id", "US-001"), ("$search", "us-001 contoso retail"), ("$fields", StoredShapes.Fields(record.Customer.Values)), ("$version", record.Version));
+            foreach (var (proposal, isOpen) in new[] { (closed, 0), (record.OpenProposal!, 1) })
+            {
+                Insert(connection, """
+                    INSERT INTO proposals (id, customer_id, number, status, is_open, created_by, submitted_by, updated_at, version, body)
+                    VALUES ($id, 'US-001', $number, $status, $open, $created, $submitted, $updated, $version, $body)
+                    """,
+                    ("$id", proposal.Id), ("$number", proposal.Number), ("$status", proposal.Status.ToString()), ("$open", isOpen),
+                    ("$created", proposal.CreatedBy), ("$submitted", proposal.SubmittedBy), ("$updated", $"2026-11-2{proposal.Number}T10:00:00.0000000+00:00"),
+                    ("$version", proposal.Version), ("$body", StoredShapes.Proposal(proposal)));
+            }
+
+            Execute(connection, "INSERT INTO proposal_due (user_id, proposal_id) VALUES ('approver-1', 'US-001-P2'), ('approver-2', 'US-001-P2')");
+            foreach (var h in history)
+            {
+                Insert(connection, """
+                    INSERT INTO history (proposal_id, seq, customer_id, at, actor_id, actor_name, action, step, comment, detail)
+                    VALUES ($pid, $seq, 'US-001', $at, $actor, $name, $action, $step, $comment, $detail)
+                    """,
+                    ("$pid", h.ProposalId), ("$seq", h.Sequence), ("$at", h.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+                    ("$actor", h.ActorId), ("$name", h.ActorName), ("$action", h.Action.ToString()), ("$step", h.Step), ("$comment", h.Comment), ("$detail", h.Detail));
+            }
+        }
+
+        using var upgraded = new SqliteWorkflowStore(new SqliteStoreOptions(old.Path));
+        await upgraded.InitializeAsync();
+
+        var after = (await upgraded.GetAsync("US-001"))!;
+        Assert.Equal(record.Version, after.Version);
+        Assert.Equal("5000.00", after.Customer[FieldCatalog.CreditLimit]);
+        Assert.Equal("US-001-P2", after.OpenProposal!.Id);
+        Assert.Equal(ProposalStatus.PendingApproval, after.OpenProposal.Status);
+        Assert.Equal(ProposalStatus.Applied, (await upgraded.GetProposalAsync("US-001-P1"))!.Status);
+        Assert.Equal(["US-001-P2", "US-001-P1"], (await upgraded.ListProposalsAsync("US-001")).Select(p => p.Id).ToArray());
+        Assert.Equal(history.Select(h => (h.ProposalId, h.Sequence, h.Action)), (await upgraded.ListHistoryAsync("US-001")).Select(h => (h.ProposalId, h.Sequence, h.Action)));
+        Assert.Equal(["US-001-P2"], (await upgraded.ListAwaitingAsync("APPROVER-2")).Select(p => p.Id).ToArray());
+        Assert.Equal(["US-001-P2", "US-001-P1"], (await upgraded.ListByUserAsync(TestData.Clerk.Id, 10)).Select(p => p.Id).ToArray());
+
+        // And it goes on working: the second proposal is approved and applied, the due list emptied.
+        var applied = await new Core.Engine.ProposalEngine(upgraded, TimeProvider.System).ApproveAsync(TestData.Approver2, "US-001-P2");
+        Assert.Equal(ProposalStatus.Applied, applied.Proposal.Status);
+        Assert.Empty(await upgraded.ListAwaitingAsync(TestData.Approver.Id));
+        Assert.Equal("Net60", (await upgraded.GetAsync("US-001"))!.Customer[FieldCatalog.PaymentTerms]);
+    }
+
+    [Fact]
+    public async Task AwaitingList_FollowsTheDueApprovers_AndEmptiesWhenTheProposalCloses()
+    {
+        await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.AllApprovers), 0, []);
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001");
+        using var connection = Raw();
+
+        Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM awaiting WHERE proposal_id = 'US-001-P1'"));
+        await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+        Assert.Equal("approver-2", Scalar(connection, "SELECT group_concat(user_id) FROM awaiting"));
+        await engine.ApproveAsync(TestData.Approver2, "US-001-P1");
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM awaiting"));
+    }
+
     private async Task<SqliteWorkflowStore> OpenAsync()
     {
         var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
@@ -155,6 +241,18 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private static void Insert(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        command.ExecuteNonQuery();
     }
 
     private static void Execute(SqliteConnection connection, string sql)
