@@ -29,7 +29,8 @@ public sealed record AdaptiveCard
     public string? FallbackText { get; init; }
 }
 
-public sealed record Refresh(ExecuteAction Action, IReadOnlyList<string>? UserIds);
+/// <summary>The Action.Execute Teams sends (trigger automatic) to get a per-user view; typed as the base so it carries its type.</summary>
+public sealed record Refresh(CardAction Action, IReadOnlyList<string>? UserIds);
 
 public sealed record TeamsCardProperties
 {

@@ -46,6 +46,7 @@ public sealed record RichTextBlock(IReadOnlyList<TextRun> Inlines) : Element;
 
 public sealed record TextRun(string Text)
 {
+    [JsonPropertyOrder(-1)]
     public string Type { get; } = "TextRun";
 
     public string? Weight { get; init; }
@@ -67,6 +68,7 @@ public sealed record ColumnSet(IReadOnlyList<Column> Columns) : Element;
 
 public sealed record Column(IReadOnlyList<Element> Items)
 {
+    [JsonPropertyOrder(-1)]
     public string Type { get; } = "Column";
 
     /// <summary>auto, stretch, or a weight like "2".</summary>
@@ -86,6 +88,7 @@ public sealed record TableColumnDefinition(int Width);
 
 public sealed record TableRow(IReadOnlyList<TableCell> Cells)
 {
+    [JsonPropertyOrder(-1)]
     public string Type { get; } = "TableRow";
 
     public string? Style { get; init; }
@@ -93,6 +96,7 @@ public sealed record TableRow(IReadOnlyList<TableCell> Cells)
 
 public sealed record TableCell(IReadOnlyList<Element> Items)
 {
+    [JsonPropertyOrder(-1)]
     public string Type { get; } = "TableCell";
 }
 

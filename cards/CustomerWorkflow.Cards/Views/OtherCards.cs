@@ -1,0 +1,134 @@
+using CustomerWorkflow.Cards.Model;
+using CustomerWorkflow.Core.Customers;
+using CustomerWorkflow.Core.Fields;
+using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Settings;
+
+namespace CustomerWorkflow.Cards.Views;
+
+/// <summary>History, the inbox summary, the admin's settings and the submitter's outcome notice.</summary>
+public static class OtherCards
+{
+    public const string SaveSettings = "saveSettings";
+
+    public static AdaptiveCard History(string customerId, IReadOnlyList<HistoryEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var body = new List<Element> { new TextBlock($"History of {customerId}") { Style = "heading", Size = "Medium", Weight = "Bolder" } };
+        if (entries.Count == 0)
+        {
+            body.Add(new TextBlock("No workflow history yet."));
+        }
+
+        foreach (var entry in entries)
+        {
+            var runs = new List<TextRun>
+            {
+                new($"{CardText.When(entry.At)}  {entry.ProposalId}  ") { IsSubtle = true },
+                Literal.Run(entry.ActorName, "Bolder"),
+                new($" {Action(entry.Action)}{(entry.Step is { } s ? $" (step {s + 1})" : string.Empty)}"),
+            };
+            if (!string.IsNullOrEmpty(entry.Detail))
+            {
+                runs.Add(new TextRun(" "));
+                runs.Add(Literal.Run(entry.Detail));
+            }
+
+            if (!string.IsNullOrEmpty(entry.Comment))
+            {
+                runs.Add(new TextRun(" — “"));
+                runs.Add(Literal.Run(entry.Comment) with { Italic = true });
+                runs.Add(new TextRun("”"));
+            }
+
+            body.Add(new RichTextBlock(runs) { Separator = true });
+        }
+
+        return new AdaptiveCard { Body = body, FallbackText = $"History of {customerId}." };
+    }
+
+    public static AdaptiveCard Inbox(IReadOnlyList<(Proposal Proposal, Customer Customer)> waiting, People people)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        var body = new List<Element>
+        {
+            new TextBlock(waiting.Count == 0 ? "Nothing waits for your approval." : $"{waiting.Count} waiting for your approval") { Style = "heading", Size = "Medium", Weight = "Bolder" },
+        };
+        foreach (var (proposal, customer) in waiting)
+        {
+            body.Add(new Container(
+            [
+                Literal.Block(Literal.Run(customer.Id, "Bolder"), new TextRun(" "), Literal.Run(customer.Name)),
+                Literal.Block(
+                    new TextRun($"{proposal.Id}: {string.Join(", ", proposal.Lines.Select(l => l.Field))} — from ") { IsSubtle = true },
+                    Literal.Run(people.Name(proposal.SubmittedBy ?? proposal.CreatedBy), subtle: true)),
+            ]) { Separator = true });
+        }
+
+        return new AdaptiveCard { Body = body, FallbackText = $"{waiting.Count} waiting for your approval." };
+    }
+
+    /// <summary>The admin's settings: approvals on/off, import behaviour, a toggle per field, and Save.</summary>
+    public static AdaptiveCard Settings(WorkflowSettings settings, long version)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var body = new List<Element>
+        {
+            new TextBlock("Approval settings") { Style = "heading", Size = "Medium", Weight = "Bolder" },
+            new ToggleInput("Changes to the fields below need approval") { Id = "approvals", Label = "Customer approvals", Value = settings.ApprovalsEnabled ? "true" : "false" },
+            new ChoiceSetInput(
+            [
+                new Choice("Allow changes without approval", nameof(ImportBehaviour.Allow)),
+                new Choice("Reject changes to approval fields", nameof(ImportBehaviour.Reject)),
+                new Choice("Create change proposals", nameof(ImportBehaviour.Propose)),
+            ])
+            {
+                Id = "import", Label = "What an import does with approval fields", Style = "compact", IsRequired = true,
+                ErrorMessage = "Choose what an import does.", Value = settings.ImportBehaviour.ToString(),
+            },
+            new TextBlock("Fields that need approval") { Weight = "Bolder", Spacing = "Medium" },
+        };
+        body.AddRange(FieldCatalog.All.Select(f => new ToggleInput(f.Name) { Id = "field." + f.Name, Value = settings.ApprovalFields.Contains(f.Name) ? "true" : "false" }));
+        var data = new System.Text.Json.Nodes.JsonObject { ["verb"] = SaveSettings, ["version"] = version };
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions =
+            [
+                new ExecuteAction("Save", SaveSettings, data)
+                {
+                    Style = "positive",
+                    AssociatedInputs = "auto",
+                    Fallback = new SubmitAction("Save", (System.Text.Json.Nodes.JsonObject)data.DeepClone()) { AssociatedInputs = "auto" },
+                },
+            ],
+            FallbackText = "Approval settings.",
+        };
+    }
+
+    /// <summary>The notice to the submitter when their proposal is decided.</summary>
+    public static AdaptiveCard OutcomeNotice(ApprovalView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var card = ApprovalCard.Build(view, viewerId: null);
+        var headline = view.Proposal.Status switch
+        {
+            ProposalStatus.Applied => "Your changes were approved and applied",
+            ProposalStatus.Rejected => "Your changes were rejected",
+            ProposalStatus.ChangeRequested => "Your changes were sent back to you",
+            ProposalStatus.Conflict => "Your changes were approved but could not be applied",
+            _ => "Your proposal changed",
+        };
+        return card with { Body = [new TextBlock(headline) { Style = "heading", Size = "Medium", Weight = "Bolder" }, .. card.Body.Skip(1)], Refresh = null };
+    }
+
+    private static string Action(HistoryAction action) => action switch
+    {
+        HistoryAction.Discarded => "discarded the proposal",
+        HistoryAction.ChangeRequested => "requested a change",
+        HistoryAction.StepCompleted => "completed a step",
+        HistoryAction.Applied => "applied the changes",
+        HistoryAction.Conflict => "found a conflict",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}
