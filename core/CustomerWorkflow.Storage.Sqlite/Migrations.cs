@@ -201,5 +201,29 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX claims_by_age ON claims (at);
         """,
+
+        // 5: where the bot's cards about each proposal are (to update them for everyone), and the notices that failed.
+        """
+        CREATE TABLE sent_cards (
+            proposal_id TEXT NOT NULL,
+            activity_id TEXT NOT NULL,
+            user_id     TEXT NOT NULL,
+            address     TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            PRIMARY KEY (proposal_id, activity_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE notices (
+            seq         INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            customer_id TEXT    NOT NULL,
+            proposal_id TEXT    NOT NULL,
+            at          TEXT    NOT NULL,
+            user_id     TEXT    NOT NULL,
+            delivered   INTEGER NOT NULL,
+            detail      TEXT    NOT NULL
+        );
+        CREATE INDEX notices_by_customer ON notices (customer_id, seq);
+        CREATE TRIGGER notices_are_append_only BEFORE UPDATE ON notices
+            BEGIN SELECT RAISE(ABORT, 'notices are append-only'); END;
+        """,
     ];
 }

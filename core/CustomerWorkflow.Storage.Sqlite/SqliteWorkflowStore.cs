@@ -15,7 +15,7 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// Every commit is one transaction that touches as few pages as it can: the customer row, the history entries
 /// (clustered by customer), and only when they change, the per-user and due lists.
 /// </summary>
-public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDisposable
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDeliveryStore, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;

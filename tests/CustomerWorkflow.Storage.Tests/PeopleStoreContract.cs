@@ -130,4 +130,36 @@ public abstract class PeopleStoreContract : IAsyncLifetime
         Assert.Equal(first.Version, again.Version);
         Assert.Equal("ann@contoso.com", again.Upn);
     }
+
+    [Fact]
+    public async Task Sent_cards_are_kept_once_per_activity_and_listed_per_proposal()
+    {
+        var delivery = (IDeliveryStore)Store;
+        var at = DateTimeOffset.Parse("2026-11-02T09:30:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await delivery.AddSentCardAsync(new SentCard("US-001-P1", "aad-ann", "{ref:1}", "act-1", at));
+        await delivery.AddSentCardAsync(new SentCard("US-001-P1", "aad-ann", "{ref:1}", "act-1", at));
+        await delivery.AddSentCardAsync(new SentCard("US-001-P1", "aad-bob", "{ref:2}", "act-2", at.AddSeconds(1)));
+        await delivery.AddSentCardAsync(new SentCard("US-002-P1", "aad-bob", "{ref:2}", "act-3", at));
+
+        var cards = await delivery.ListSentCardsAsync("US-001-P1");
+
+        Assert.Equal(["act-1", "act-2"], cards.Select(c => c.ActivityId));
+        Assert.Equal(new SentCard("US-001-P1", "aad-ann", "{ref:1}", "act-1", at), cards[0]);
+    }
+
+    [Fact]
+    public async Task Notices_are_appended_and_listed_per_customer_in_order()
+    {
+        var delivery = (IDeliveryStore)Store;
+        var at = DateTimeOffset.Parse("2026-11-02T09:30:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await delivery.AddNoticeAsync(new NoticeRecord("US-001-P1", "US-001", at, "aad-ann", false, "never met"));
+        await delivery.AddNoticeAsync(new NoticeRecord("US-001-P1", "US-001", at.AddMinutes(1), "aad-bob", true, "sent"));
+        await delivery.AddNoticeAsync(new NoticeRecord("US-002-P1", "US-002", at, "aad-bob", true, "sent"));
+
+        var notices = await delivery.ListNoticesAsync("US-001");
+
+        Assert.Equal(["aad-ann", "aad-bob"], notices.Select(n => n.UserId));
+        Assert.False(notices[0].Delivered);
+        Assert.Equal("never met", notices[0].Detail);
+    }
 }
