@@ -14,7 +14,8 @@ internal sealed record CommandContext(ITurnContext Turn, UserProfile User, Actor
 internal sealed record Reply(string Text, object? Card = null);
 
 /// <summary>A message to someone else, sent proactively after the answer (an approver to act, a submitter told the outcome).</summary>
-internal sealed record Notice(string UserId, string Text, object? Card = null);
+/// <param name="ProposalId">The proposal an approval card is about, so the card can be updated for everyone later.</param>
+internal sealed record Notice(string UserId, string Text, object? Card = null, string? ProposalId = null);
 
 internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices)
 {

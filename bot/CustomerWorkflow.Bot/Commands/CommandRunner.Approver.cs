@@ -1,4 +1,3 @@
-using CustomerWorkflow.Bot.Conversation;
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Proposals;
@@ -20,10 +19,9 @@ internal sealed partial class CommandRunner
         {
             var view = await _engine.GetCustomerAsync(proposal.CustomerId, context.CancellationToken).ConfigureAwait(false);
             var names = await NamesAsync([.. proposal.DueApprovers, proposal.SubmittedBy ?? proposal.CreatedBy], context.CancellationToken).ConfigureAwait(false);
-            var submitter = names(proposal.SubmittedBy ?? proposal.CreatedBy);
             replies.Add(new Reply(
                 Text.Proposal(proposal, view.Customer, names) + $"\n\n`approve {proposal.Id} [comment]`, `reject {proposal.Id} <reason>`, `request-change {proposal.Id} <comment>`, `delegate {proposal.Id} <user>`",
-                SimpleCards.ApprovalRequest(proposal, view.Customer, submitter)));
+                await _cards.CardAsync(proposal, view.Customer, context.Actor.Id, null, context.CancellationToken).ConfigureAwait(false)));
         }
 
         return new CommandResult(replies, []);
@@ -82,11 +80,14 @@ internal sealed partial class CommandRunner
                     : newStep
                         ? $"Recorded. Proposal {proposal.Id} moves on{Text.Waiting(proposal, names)}."
                         : $"Recorded. Proposal {proposal.Id} is still pending{Text.Waiting(proposal, names)}.";
-                var card = SimpleCards.ApprovalRequest(proposal, customer, names(submitter));
-                notices.AddRange(toTell.Where(u => !context.Actor.Is(u)).Select(u => new Notice(
-                    u,
-                    $"{names(submitter)} asks for your approval of changes to {customer.Id} {customer.Name} (proposal {proposal.Id}). Type `approve {proposal.Id}` or `inbox`.",
-                    card)));
+                foreach (var u in toTell.Where(u => !context.Actor.Is(u)))
+                {
+                    notices.Add(new Notice(
+                        u,
+                        $"{names(submitter)} asks for your approval of changes to {customer.Id} {customer.Name} (proposal {proposal.Id}). Type `approve {proposal.Id}` or `inbox`.",
+                        await _cards.CardAsync(proposal, customer, u, null, context.CancellationToken).ConfigureAwait(false),
+                        proposal.Id));
+                }
                 break;
             case ProposalStatus.Applied:
                 answer = $"Approved: proposal {proposal.Id} is applied to {customer.Id} {customer.Name} ("
@@ -108,6 +109,12 @@ internal sealed partial class CommandRunner
             default:
                 answer = $"Proposal {proposal.Id} is {Text.Status(proposal.Status)}.";
                 break;
+        }
+
+        if (proposal.Status is ProposalStatus.Applied or ProposalStatus.Conflict or ProposalStatus.Rejected or ProposalStatus.ChangeRequested)
+        {
+            var notice = await _cards.NoticeAsync(proposal, customer, context.CancellationToken).ConfigureAwait(false);
+            notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id } : n)];
         }
 
         return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))]);

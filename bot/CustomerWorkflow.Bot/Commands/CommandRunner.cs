@@ -20,10 +20,12 @@ internal sealed partial class CommandRunner
 
     private readonly ProposalEngine _engine;
     private readonly UserDirectory _directory;
+    private readonly ApprovalCards _cards;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards)
     {
+        _cards = cards;
         _engine = engine;
         _directory = directory;
         _commands =

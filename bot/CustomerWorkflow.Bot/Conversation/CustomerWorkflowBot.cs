@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CustomerWorkflow.Bot.Commands;
 using CustomerWorkflow.Bot.Protocol.Connector;
+using CustomerWorkflow.Cards.Model;
+using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using CustomerWorkflow.Core;
@@ -19,6 +21,7 @@ internal sealed partial class CustomerWorkflowBot(
     ProposalEngine engine,
     UserDirectory directory,
     Notifier notifier,
+    ApprovalCards cards,
     IIdempotencyStore claims,
     ConnectorClient connector,
     TimeProvider time,
@@ -30,6 +33,8 @@ internal sealed partial class CustomerWorkflowBot(
         ["reject"] = "reject",
         ["requestChange"] = "request a change to",
         ["request-change"] = "request a change to",
+        ["delegate"] = "delegate",
+        ["refresh"] = "refresh",
     };
 
     protected override async Task OnMessageActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
@@ -44,8 +49,17 @@ internal sealed partial class CustomerWorkflowBot(
         if (turnContext.Activity.Value is { ValueKind: JsonValueKind.Object } submitted && string.IsNullOrWhiteSpace(turnContext.Activity.Text))
         {
             // An Action.Submit fallback (clients without Universal Actions): the same data as the Action.Execute.
-            var (text, _) = await RunCardActionAsync(turnContext, user, actor, ReadString(submitted, "verb"), submitted, cancellationToken).ConfigureAwait(false);
-            await turnContext.SendActivityAsync(text, cancellationToken).ConfigureAwait(false);
+            var outcome = await RunCardActionAsync(turnContext, user, actor, ReadString(submitted, "verb"), submitted, cancellationToken).ConfigureAwait(false);
+            if (outcome.Card is not null && !string.IsNullOrEmpty(turnContext.Activity.ReplyToId))
+            {
+                // The clicked card is replaced in place, as the invoke answer replaces it for Action.Execute.
+                var update = turnContext.Activity.CreateReply();
+                update.Id = turnContext.Activity.ReplyToId;
+                update.Attachments = [new Attachment { ContentType = AdaptiveCard.ContentType, Content = ApprovalCards.Json(outcome.Card) }];
+                await turnContext.UpdateActivityAsync(update, cancellationToken).ConfigureAwait(false);
+            }
+
+            await turnContext.SendActivityAsync(outcome.Text, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -98,43 +112,76 @@ internal sealed partial class CustomerWorkflowBot(
         }
 
         var data = invokeValue.Action?.Data is { ValueKind: JsonValueKind.Object } d ? d : default;
-        var (text, known) = await RunCardActionAsync(turnContext, user, directory.ActorFor(user), invokeValue.Action?.Verb, data, cancellationToken).ConfigureAwait(false);
-        return known
-            ? AdaptiveCardInvokeResponse.Card(SimpleCards.Outcome(text))
-            : AdaptiveCardInvokeResponse.Error(400, "BadRequest", text);
+        var outcome = await RunCardActionAsync(turnContext, user, directory.ActorFor(user), invokeValue.Action?.Verb, data, cancellationToken).ConfigureAwait(false);
+        return outcome.Card is { } card
+            ? AdaptiveCardInvokeResponse.Card(ApprovalCards.Json(card))
+            : AdaptiveCardInvokeResponse.Error(400, "BadRequest", outcome.Text);
     }
 
-    private async Task<(string Text, bool Known)> RunCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string? verb, JsonElement data, CancellationToken cancellationToken)
+    /// <summary>What a card action came to: the answer's text and, for a known proposal, its card for the clicker.</summary>
+    private sealed record CardActionOutcome(string Text, AdaptiveCard? Card);
+
+    /// <summary>
+    /// One handler per verb, each calling one use case; the answer is the proposal's card as it now stands for the
+    /// clicker. A refused click (stale, out of turn, a missing reason) changes nothing and answers the current card
+    /// with the reason on top.
+    /// </summary>
+    private async Task<CardActionOutcome> RunCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string? verb, JsonElement data, CancellationToken cancellationToken)
     {
         if (verb is null || !_verbs.TryGetValue(verb, out var words))
         {
-            return ($"I don't know the card action '{verb}'.", false);
+            return new($"I don't know the card action '{verb}'.", null);
         }
 
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            return ("The card action doesn't say which proposal it is for.", false);
-        }
-
-        var proposalId = ReadString(data, "proposalId");
+        var proposalId = data.ValueKind == JsonValueKind.Object ? ReadString(data, "proposalId") : null;
         if (string.IsNullOrWhiteSpace(proposalId))
         {
-            return ("The card action doesn't say which proposal it is for.", false);
+            return new("The card action doesn't say which proposal it is for.", null);
+        }
+
+        Proposal current;
+        try
+        {
+            current = await engine.GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowException refusal)
+        {
+            return new(refusal.Message, null);
+        }
+
+        if (words == "refresh")
+        {
+            return new(string.Empty, await cards.CardAsync(current, null, user.Id, null, cancellationToken).ConfigureAwait(false));
         }
 
         long? version = data.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null;
         var comment = ReadString(data, "comment") ?? ReadString(data, "reason");
-        var command = runner.Find(words == "approve" ? "approve" : words == "reject" ? "reject" : "request-change")!;
+        var command = runner.Find(words switch { "approve" => "approve", "reject" => "reject", "delegate" => "delegate", _ => "request-change" })!;
         if (!command.AllowedFor(actor))
         {
-            return ($"Only approvers can {words} proposals.", true);
+            var refused = $"Only approvers can {words} proposals.";
+            return new(refused, await cards.CardAsync(current, null, user.Id, refused, cancellationToken).ConfigureAwait(false));
         }
 
         var context = new CommandContext(turnContext, user, actor, [], cancellationToken);
+        string? note = null;
         var result = await ClaimedAsync(turnContext, true, async () =>
         {
             try
             {
+                if (words == "delegate")
+                {
+                    var who = ReadString(data, "delegateTo");
+                    var target = string.IsNullOrWhiteSpace(who) ? null : await directory.ResolveAsync(who, cancellationToken).ConfigureAwait(false);
+                    if (target is null)
+                    {
+                        note = string.IsNullOrWhiteSpace(who) ? "Say whom to delegate to." : $"I haven't met '{who}' yet. Ask them to open the bot in Teams once, then try again.";
+                        return CommandResult.Say(note);
+                    }
+
+                    return await runner.DecideAsync(context, words, (id, rest, expected) => engine.DelegateAsync(actor, id, target.Id, rest, expected, cancellationToken), version, proposalId, comment).ConfigureAwait(false);
+                }
+
                 return await runner.DecideAsync(context, words, (id, rest, expected) => words switch
                 {
                     "approve" => engine.ApproveAsync(actor, id, rest, expected, cancellationToken),
@@ -144,16 +191,21 @@ internal sealed partial class CustomerWorkflowBot(
             }
             catch (WorkflowException refusal)
             {
+                note = refusal.Message;
                 return CommandResult.Say(refusal.Message);
             }
         }, cancellationToken).ConfigureAwait(false);
-        if (result is null)
+
+        var text = result is null ? "This action was already taken." : string.Join('\n', result.Replies.Select(r => r.Text));
+        note ??= result is null ? text : null;
+        var now = await engine.GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false);
+        var card = await cards.CardAsync(now, null, user.Id, note, cancellationToken).ConfigureAwait(false);
+        if (result is not null)
         {
-            return ("This action was already taken.", true);
+            await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
         }
 
-        await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
-        return (string.Join('\n', result.Replies.Select(r => r.Text)), true);
+        return new(text, card);
     }
 
     /// <summary>Runs work that may change state under a claim on the activity id; null when another delivery already ran it.</summary>

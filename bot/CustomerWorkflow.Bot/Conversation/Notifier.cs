@@ -5,6 +5,7 @@ using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Core.Proposals;
 
 namespace CustomerWorkflow.Bot.Conversation;
 
@@ -40,6 +41,8 @@ internal sealed partial class Notifier(
     UserDirectory directory,
     TrustedServiceUrls trusted,
     BotProtocolOptions options,
+    IDeliveryStore delivery,
+    TimeProvider time,
     ILogger<Notifier> logger)
 {
     /// <summary>Sends each notice; returns the names of the people who could not be reached.</summary>
@@ -49,39 +52,58 @@ internal sealed partial class Notifier(
         foreach (var notice in notices)
         {
             var person = await directory.GetAsync(notice.UserId, cancellationToken).ConfigureAwait(false);
-            var reference = person is null ? null : await AddressOfAsync(person, turn, cancellationToken).ConfigureAwait(false);
+            var address = person is null ? null : await AddressOfAsync(person, turn, cancellationToken).ConfigureAwait(false);
+            var reference = address?.Reference;
             if (reference is null)
             {
                 unreachable.Add(person?.Name ?? notice.UserId);
+                await RecordAsync(notice, false, "not reached: they have not opened the bot yet", cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             try
             {
-                await adapter.ContinueConversationAsync(reference, (context, ct) => context.SendActivityAsync(Message(notice), ct), cancellationToken).ConfigureAwait(false);
+                string? activityId = null;
+                await adapter.ContinueConversationAsync(reference, async (context, ct) =>
+                    activityId = (await context.SendActivityAsync(Message(notice), ct).ConfigureAwait(false)).Id, cancellationToken).ConfigureAwait(false);
+                if (notice.ProposalId is { } proposalId && notice.Card is not null && activityId is not null)
+                {
+                    await delivery.AddSentCardAsync(new SentCard(proposalId, notice.UserId, address!.ToJson(), activityId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or ChannelTokenException)
             {
                 LogSendFailed(logger, exception, notice.UserId);
                 unreachable.Add(person!.Name);
+                await RecordAsync(notice, false, $"not delivered: {exception.GetType().Name}", cancellationToken).ConfigureAwait(false);
             }
         }
 
         return unreachable;
     }
 
+    /// <summary>A notice about a proposal that could not be delivered is kept with the proposal's history.</summary>
+    private Task RecordAsync(Notice notice, bool delivered, string detail, CancellationToken cancellationToken) =>
+        notice.ProposalId is { } proposalId && ProposalId.CustomerIdOf(proposalId) is { } customerId
+            ? delivery.AddNoticeAsync(new NoticeRecord(proposalId, customerId, time.GetUtcNow(), notice.UserId, delivered, detail), cancellationToken)
+            : Task.CompletedTask;
+
     public static Activity Message(Notice notice)
     {
         var activity = new Activity { Type = ActivityTypes.Message, Text = notice.Text };
-        if (notice.Card is not null)
+        if (notice.Card is Cards.Model.AdaptiveCard card)
         {
-            activity.Attachments = [new Attachment { ContentType = SimpleCards.ContentType, Content = JsonSerializer.SerializeToElement(notice.Card, ProtocolJson.Options) }];
+            activity.Attachments = [new Attachment { ContentType = Cards.Model.AdaptiveCard.ContentType, Content = ApprovalCards.Json(card) }];
+        }
+        else if (notice.Card is not null)
+        {
+            activity.Attachments = [new Attachment { ContentType = Cards.Model.AdaptiveCard.ContentType, Content = JsonSerializer.SerializeToElement(notice.Card, ProtocolJson.Options) }];
         }
 
         return activity;
     }
 
-    private async Task<ConversationReference?> AddressOfAsync(UserProfile person, ITurnContext? turn, CancellationToken cancellationToken)
+    private async Task<StoredAddress?> AddressOfAsync(UserProfile person, ITurnContext? turn, CancellationToken cancellationToken)
     {
         if (StoredAddress.FromJson(person.Address) is { } stored)
         {
@@ -91,7 +113,7 @@ internal sealed partial class Notifier(
                 trusted.Trust(stored.Reference.ServiceUrl);
             }
 
-            return stored.Reference;
+            return stored;
         }
 
         // No 1:1 chat stored: open one, in the channel and tenant of the turn that triggered the notice.
@@ -125,8 +147,9 @@ internal sealed partial class Notifier(
                 activity.Recipient,
                 user,
                 tenant);
-            await directory.MeetAsync(person with { Address = new StoredAddress(reference, turn.IsAuthenticated()).ToJson() }, cancellationToken).ConfigureAwait(false);
-            return reference;
+            var address = new StoredAddress(reference, turn.IsAuthenticated());
+            await directory.MeetAsync(person with { Address = address.ToJson() }, cancellationToken).ConfigureAwait(false);
+            return address;
         }
         catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or ChannelTokenException)
         {

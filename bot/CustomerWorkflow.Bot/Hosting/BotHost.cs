@@ -49,6 +49,8 @@ public static class BotHost
         services.AddSingleton<IWorkflowStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
         services.AddSingleton<IUserStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
         services.AddSingleton<IIdempotencyStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton<IDeliveryStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton<ApprovalCards>();
         services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
         services.AddSingleton<Notifier>();

@@ -7,7 +7,8 @@ namespace CustomerWorkflow.Cards.Views;
 
 /// <summary>What the approval card shows: the proposal, its customer, the people in it, and the last decision.</summary>
 /// <param name="LastAction">The proposal's latest history entry, for the outcome line (who, when, why).</param>
-public sealed record ApprovalView(Proposal Proposal, Customer Customer, People People, HistoryEntry? LastAction = null);
+/// <param name="Note">A short line for this viewer above the card (why their click did nothing, say); shown literally.</param>
+public sealed record ApprovalView(Proposal Proposal, Customer Customer, People People, HistoryEntry? LastAction = null, string? Note = null);
 
 /// <summary>
 /// The approval request, one card for everyone: the customer, the submitter and comment, the step with its approvers
@@ -30,12 +31,18 @@ public static class ApprovalCard
         ArgumentNullException.ThrowIfNull(view);
         var proposal = view.Proposal;
         var due = viewerId is not null && proposal.DueApprovers.Contains(viewerId, StringComparer.OrdinalIgnoreCase);
-        var body = new List<Element>
+        var body = new List<Element>();
+        if (!string.IsNullOrEmpty(view.Note))
         {
+            body.Add(new Container([Literal.Block(Literal.Run(view.Note, "Bolder"))]) { Style = "warning" });
+        }
+
+        body.AddRange(
+        [
             new TextBlock("Customer change for approval") { Style = "heading", Size = "Medium", Weight = "Bolder" },
             Literal.Block(Literal.Run(view.Customer.Id, "Bolder"), new TextRun(" "), Literal.Run(view.Customer.Name)),
             Submitted(view),
-        };
+        ]);
         if (!string.IsNullOrEmpty(proposal.SubmitComment))
         {
             body.Add(Literal.Labelled("Comment:", proposal.SubmitComment));

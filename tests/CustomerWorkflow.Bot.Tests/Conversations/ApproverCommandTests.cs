@@ -41,7 +41,9 @@ public sealed class ApproverCommandTests : IAsyncLifetime
         var inbox = await Approver.SendAsync("inbox");
         Assert.Equal(2, inbox.Replies.Count);
         var card = BotTestHost.CardOf(inbox.Replies[1]).ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        Assert.Contains("250000.00 → 300000.00", card, StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"250000.00\"", card, StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"300000.00\"", card, StringComparison.Ordinal);
+        Assert.Contains("It is your turn to decide.", card, StringComparison.Ordinal);
         Assert.Contains("\"verb\":\"approve\"", card, StringComparison.Ordinal);
         Assert.Contains("\"proposalId\":\"US-001-P1\"", card, StringComparison.Ordinal);
         Assert.Contains("Action.Submit", card, StringComparison.Ordinal);

@@ -43,12 +43,35 @@ public sealed class TestUser(BotTestHost host, string aadObjectId, string name, 
         return new Turn(this, response.StatusCode, body, host.Channel.CallsSince(before));
     }
 
+    /// <summary>
+    /// The Action.Execute titled <paramref name="title"/>: on the card, or on the card a ShowCard of that title opens
+    /// (Reject opens a form whose button sends the reject).
+    /// </summary>
+    internal static JsonObject? FindExecute(JsonObject card, string title)
+    {
+        foreach (var action in card["actions"]?.AsArray().Select(a => a!.AsObject()) ?? [])
+        {
+            if ((string?)action["type"] == "Action.Execute" && (string?)action["title"] == title)
+            {
+                return action;
+            }
+
+            if ((string?)action["type"] == "Action.ShowCard" && (string?)action["title"] == title && action["card"] is JsonObject inner
+                && inner["actions"]?.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => (string?)a["type"] == "Action.Execute") is { } form)
+            {
+                return form;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Clicks an Action.Execute of a card this user received: an adaptiveCard/action invoke with its verb and data plus inputs.</summary>
     public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null)
     {
         var card = BotTestHost.CardOf(cardMessage);
-        var action = card["actions"]!.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => (string?)a["title"] == title)
-            ?? throw new Xunit.Sdk.XunitException($"The card has no action titled {title}.");
+        var action = FindExecute(card, title)
+            ?? throw new Xunit.Sdk.XunitException($"The card has no Action.Execute titled {title}.");
         var data = action["data"]!.DeepClone().AsObject();
         foreach (var (key, value) in inputs ?? new Dictionary<string, string>())
         {
