@@ -34,7 +34,8 @@ internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, string a
     private readonly (byte[] Head, byte[] Tail, string Customer)[] _templates = BuildTemplates(serviceUrl);
     private long _sequence;
 
-    public async Task<(WorkerResult[] Workers, TimeSpan Measured)> RunAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
+    /// <summary>Runs the load; also measures this process's CPU time in the measured window (host, connector and generator together).</summary>
+    public async Task<(WorkerResult[] Workers, TimeSpan Measured, TimeSpan Cpu)> RunAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -49,8 +50,12 @@ internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, string a
         var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var measureTo = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkAsync(client, w, measureFrom, measureTo))).ToArray();
+        await Task.Delay(warmup);
+        var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
+        await Task.Delay(duration);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuFrom;
         var results = await Task.WhenAll(workers);
-        return (results, duration);
+        return (results, duration, cpu);
     }
 
     private async Task<WorkerResult> WorkAsync(HttpClient client, int worker, long measureFrom, long measureTo)

@@ -46,8 +46,9 @@ var authorization = "Bearer " + ChannelAuthority.Token(serviceUrl: host.Connecto
 var generator = new LoadGenerator(host.MessagesUrl, host.Connector.ServiceUrl, authorization);
 
 Console.WriteLine($"Bot host {host.MessagesUrl} (authenticated, SQLite, sample data); connector {host.Connector.ServiceUrl}");
+Console.WriteLine($"Load average before the run: {LoadAverage()} (other work on the machine skews the figures)");
 Console.WriteLine($"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; {concurrency} concurrent, warm-up {warmup:0.#} s, measured {duration:0.#} s");
-var (workers, measured) = await generator.RunAsync(concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration));
+var (workers, measured, cpu) = await generator.RunAsync(concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration));
 
 var latencies = workers.SelectMany(w => w.Latencies).Order().ToArray();
 var errors = workers.SelectMany(w => w.Errors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
@@ -67,6 +68,7 @@ var table = new List<(string Name, string Value)>
     ("p90 ms", Percentile(0.90).ToString("0.00", CultureInfo.InvariantCulture)),
     ("p99 ms", Percentile(0.99).ToString("0.00", CultureInfo.InvariantCulture)),
     ("max ms", (latencies.Length == 0 ? double.NaN : Ms(latencies[^1])).ToString("0.00", CultureInfo.InvariantCulture)),
+    ("CPU ms per turn", (ok == 0 ? double.NaN : cpu.TotalMilliseconds / ok).ToString("0.000", CultureInfo.InvariantCulture) + $" (whole process, {cpu.TotalSeconds / measured.TotalSeconds:0.00} cores busy)"),
     ("errors", errors.Count == 0 ? "none" : string.Join(", ", errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {e.Value}"))),
     ("200s (whole run)", totalOk.ToString("N0", CultureInfo.InvariantCulture)),
     ("replies at connector", host.Connector.Replies.ToString("N0", CultureInfo.InvariantCulture)),
@@ -85,5 +87,7 @@ if (!delivered)
 {
     Console.WriteLine($"\nMISMATCH: {totalOk} turns answered 200 but the connector received {host.Connector.Replies} replies.");
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 return delivered && host.Connector.BadReplies == 0 && ok > 0 ? 0 : 1;
