@@ -28,14 +28,14 @@ internal sealed class WorkerResult
 /// Closed-loop load: <c>concurrency</c> workers, each sending one authenticated Teams activity, awaiting the answer,
 /// and sending the next. Bodies are serialised once per customer, with only the activity id spliced in per request.
 /// </summary>
-internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, string authorization)
+internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, IReadOnlyList<string> authorizations)
 {
     private const string IdPlaceholder = "@@ACTIVITY-ID@@";
     private readonly (byte[] Head, byte[] Tail, string Customer)[] _templates = BuildTemplates(serviceUrl);
     private long _sequence;
 
     /// <summary>Runs the load; also measures this process's CPU time in the measured window (host, connector and generator together).</summary>
-    public async Task<(WorkerResult[] Workers, TimeSpan Measured, TimeSpan Cpu)> RunAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
+    public async Task<(WorkerResult[] Workers, TimeSpan Measured, TimeSpan Cpu, long Allocated, int Collections)> RunAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -52,10 +52,14 @@ internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, string a
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkAsync(client, w, measureFrom, measureTo))).ToArray();
         await Task.Delay(warmup);
         var cpuFrom = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedFrom = GC.GetTotalAllocatedBytes();
+        var collectionsFrom = GC.CollectionCount(0);
         await Task.Delay(duration);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuFrom;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedFrom;
+        var collections = GC.CollectionCount(0) - collectionsFrom;
         var results = await Task.WhenAll(workers);
-        return (results, duration, cpu);
+        return (results, duration, cpu, allocated, collections);
     }
 
     private async Task<WorkerResult> WorkAsync(HttpClient client, int worker, long measureFrom, long measureTo)
@@ -73,7 +77,7 @@ internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, string a
             var template = _templates[turn++ % _templates.Length];
             var id = "lt-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture) + "-" + template.Customer;
             using var request = new HttpRequestMessage(HttpMethod.Post, messagesUrl) { Content = Body(template.Head, id, template.Tail) };
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            request.Headers.TryAddWithoutValidation("Authorization", authorizations[turn % authorizations.Count]);
             string? error = null;
             try
             {

@@ -8,6 +8,7 @@ using CustomerWorkflow.Testing;
 var concurrency = 32;
 var duration = 20.0;
 var warmup = 5.0;
+var tokenCount = 1;
 var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
@@ -23,32 +24,39 @@ for (var i = 0; i < args.Length; i++)
         case "--warmup" or "-w":
             warmup = double.Parse(Next(), CultureInfo.InvariantCulture);
             break;
+        case "--tokens":
+            tokenCount = int.Parse(Next(), CultureInfo.InvariantCulture);
+            break;
         case "--set":
             var pair = Next();
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             extra[pair[..eq]] = pair[(eq + 1)..];
             break;
         default:
-            Console.Error.WriteLine("usage: load-test [--concurrency 32] [--duration 20] [--warmup 5] [--set Key=Value]…");
+            Console.Error.WriteLine("usage: load-test [--concurrency 32] [--duration 20] [--warmup 5] [--tokens 1] [--set Key=Value]…");
             return 2;
     }
 }
 
-if (concurrency < 1 || duration <= 0 || warmup < 0)
+if (concurrency < 1 || duration <= 0 || warmup < 0 || tokenCount < 1)
 {
     Console.Error.WriteLine("concurrency must be at least 1, duration positive, warm-up not negative.");
     return 2;
 }
 
 await using var host = await LoadTestHost.StartAsync(extra);
-// One channel token for the whole run, as the channel reuses its token until it nears expiry (it is valid 59 minutes).
-var authorization = "Bearer " + ChannelAuthority.Token(serviceUrl: host.Connector.ServiceUrl);
-var generator = new LoadGenerator(host.MessagesUrl, host.Connector.ServiceUrl, authorization);
+// By default one channel token for the whole run, as the channel reuses its token until it nears expiry (it is valid
+// an hour). --tokens N rotates N distinct ones; more than the validator remembers makes every turn validate in full.
+var now = DateTime.UtcNow;
+var authorizations = Enumerable.Range(0, tokenCount)
+    .Select(i => "Bearer " + ChannelAuthority.Token(serviceUrl: host.Connector.ServiceUrl, expires: now.AddMinutes(50).AddSeconds(i)))
+    .ToArray();
+var generator = new LoadGenerator(host.MessagesUrl, host.Connector.ServiceUrl, authorizations);
 
 Console.WriteLine($"Bot host {host.MessagesUrl} (authenticated, SQLite, sample data); connector {host.Connector.ServiceUrl}");
 Console.WriteLine($"Load average before the run: {LoadAverage()} (other work on the machine skews the figures)");
-Console.WriteLine($"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; {concurrency} concurrent, warm-up {warmup:0.#} s, measured {duration:0.#} s");
-var (workers, measured, cpu) = await generator.RunAsync(concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration));
+Console.WriteLine($"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; {concurrency} concurrent, warm-up {warmup:0.#} s, measured {duration:0.#} s, {tokenCount} channel token(s)");
+var (workers, measured, cpu, allocated, collections) = await generator.RunAsync(concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration));
 
 var latencies = workers.SelectMany(w => w.Latencies).Order().ToArray();
 var errors = workers.SelectMany(w => w.Errors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
@@ -69,6 +77,7 @@ var table = new List<(string Name, string Value)>
     ("p99 ms", Percentile(0.99).ToString("0.00", CultureInfo.InvariantCulture)),
     ("max ms", (latencies.Length == 0 ? double.NaN : Ms(latencies[^1])).ToString("0.00", CultureInfo.InvariantCulture)),
     ("CPU ms per turn", (ok == 0 ? double.NaN : cpu.TotalMilliseconds / ok).ToString("0.000", CultureInfo.InvariantCulture) + $" (whole process, {cpu.TotalSeconds / measured.TotalSeconds:0.00} cores busy)"),
+    ("allocated per turn", (ok == 0 ? double.NaN : allocated / 1024.0 / ok).ToString("0.0", CultureInfo.InvariantCulture) + $" KB (whole process; {collections} gen0 GCs)"),
     ("errors", errors.Count == 0 ? "none" : string.Join(", ", errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {e.Value}"))),
     ("200s (whole run)", totalOk.ToString("N0", CultureInfo.InvariantCulture)),
     ("replies at connector", host.Connector.Replies.ToString("N0", CultureInfo.InvariantCulture)),
