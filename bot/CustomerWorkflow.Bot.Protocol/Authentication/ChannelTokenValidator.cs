@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
 using CustomerWorkflow.Bot.Protocol.Connector;
@@ -25,7 +26,12 @@ public sealed partial class ChannelTokenValidator
         SecurityAlgorithms.RsaSha512,
     ];
 
+    /// <summary>How many validated tokens are remembered; the channel reuses one token for many activities until it nears expiry.</summary>
+    public const int ValidatedTokenCapacity = 1024;
+
     private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, ValidatedToken> _validated = new(StringComparer.Ordinal);
 
     private readonly BotProtocolOptions _options;
     private readonly SigningKeyCache _keys;
@@ -101,9 +107,20 @@ public sealed partial class ChannelTokenValidator
         }
 
         // Compact JWS has exactly three segments; a five-segment JWE is refused before anything parses it.
-        if (token.Count(c => c == '.') != 2)
+        if (token.AsSpan().Count('.') != 2)
         {
             return BotAuthenticationResult.Fail("the bearer token is not a compact JWS");
+        }
+
+        if (_validated.TryGetValue(token, out var known))
+        {
+            if (await RecheckAsync(known, activity, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                return result;
+            }
+
+            // Its key was rotated away or replaced on a refresh: forget it and validate from scratch.
+            _validated.TryRemove(KeyValuePair.Create(token, known));
         }
 
         var handler = new JwtSecurityTokenHandler { MapInboundClaims = false };
@@ -163,9 +180,10 @@ public sealed partial class ChannelTokenValidator
         };
 
         ClaimsPrincipal principal;
+        SecurityToken validatedToken;
         try
         {
-            principal = handler.ValidateToken(token, parameters, out _);
+            principal = handler.ValidateToken(token, parameters, out validatedToken);
         }
         catch (SecurityTokenException exception)
         {
@@ -178,40 +196,95 @@ public sealed partial class ChannelTokenValidator
 
         var identity = (ClaimsIdentity)principal.Identity!;
         var serviceUrl = identity.FindFirst("serviceurl")?.Value;
-        if (string.IsNullOrEmpty(serviceUrl)
-            || !string.Equals(serviceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+        if (!ServiceUrlMatches(serviceUrl, activity))
         {
             return BotAuthenticationResult.Fail("the token's serviceurl claim does not match the activity's serviceUrl");
         }
 
-        return BotAuthenticationResult.Success(identity);
+        Remember(token, new ValidatedToken(unverified.Header.Kid, signingKey.Key, validatedToken.ValidFrom, validatedToken.ValidTo, serviceUrl!, identity));
+        return BotAuthenticationResult.Success(identity.Clone());
     }
+
+    /// <summary>
+    /// A token already validated in full: its signature, algorithm, issuer and audience belong to these exact bytes
+    /// and the key that verified them, so they hold while that same key is still published. Everything that depends on
+    /// the moment or on the activity is checked again, in the same order and with the same answers as the full path:
+    /// the channel id, the key still there and still endorsed for that channel, the lifetime, the serviceurl claim.
+    /// Null means the key changed, and the token must be validated from scratch.
+    /// </summary>
+    private async Task<BotAuthenticationResult?> RecheckAsync(ValidatedToken known, Activity activity, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(activity.ChannelId))
+        {
+            return BotAuthenticationResult.Fail("the activity has no channelId");
+        }
+
+        var signingKey = await _keys.GetKeyAsync(known.KeyId, cancellationToken).ConfigureAwait(false);
+        if (signingKey is null || !ReferenceEquals(signingKey.Key, known.Key))
+        {
+            return null;
+        }
+
+        if (!signingKey.Endorsements.Contains(activity.ChannelId, StringComparer.Ordinal))
+        {
+            return BotAuthenticationResult.Fail("the signing key is not endorsed for the activity's channel");
+        }
+
+        if (LifetimeFailure(known.NotBefore, known.Expires) is { } failure)
+        {
+            return BotAuthenticationResult.Fail($"the token did not validate ({failure.GetType().Name})");
+        }
+
+        return ServiceUrlMatches(known.ServiceUrl, activity)
+            ? BotAuthenticationResult.Success(known.Identity.Clone())
+            : BotAuthenticationResult.Fail("the token's serviceurl claim does not match the activity's serviceUrl");
+    }
+
+    private void Remember(string token, ValidatedToken validated)
+    {
+        if (_validated.Count >= ValidatedTokenCapacity)
+        {
+            // Far more live tokens than the channel ever uses at once: start over rather than track ages.
+            _validated.Clear();
+        }
+
+        _validated[token] = validated;
+    }
+
+    private static bool ServiceUrlMatches(string? serviceUrl, Activity activity) =>
+        !string.IsNullOrEmpty(serviceUrl) && string.Equals(serviceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase);
 
     // The handler's own lifetime check reads the machine clock; this one reads the injected clock, with the same skew.
     private bool ValidateLifetime(
         DateTime? notBefore,
         DateTime? expires,
         SecurityToken securityToken,
-        TokenValidationParameters validationParameters)
+        TokenValidationParameters validationParameters) =>
+        LifetimeFailure(notBefore, expires) is { } failure ? throw failure : true;
+
+    private SecurityTokenException? LifetimeFailure(DateTime? notBefore, DateTime? expires)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         if (expires is null)
         {
-            throw new SecurityTokenNoExpirationException("The token has no expiry.");
+            return new SecurityTokenNoExpirationException("The token has no expiry.");
         }
 
         if (notBefore is { } nbf && nbf > now + _clockSkew)
         {
-            throw new SecurityTokenNotYetValidException("The token is not yet valid.");
+            return new SecurityTokenNotYetValidException("The token is not yet valid.");
         }
 
         if (expires.Value < now - _clockSkew)
         {
-            throw new SecurityTokenExpiredException("The token has expired.");
+            return new SecurityTokenExpiredException("The token has expired.");
         }
 
-        return true;
+        return null;
     }
+
+    /// <summary>What a full validation established about a token, and the key that verified it.</summary>
+    private sealed record ValidatedToken(string KeyId, SecurityKey Key, DateTime NotBefore, DateTime Expires, string ServiceUrl, ClaimsIdentity Identity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound request refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,14 +84,8 @@ public sealed partial class ConnectorClient
     private async Task<T> SendAsync<T>(HttpMethod method, string serviceUrl, string relative, object? body, CancellationToken cancellationToken)
     {
         var uri = Resolve(serviceUrl, relative);
-        var payload = body is null ? null : JsonContent.Create(body, body.GetType(), options: ProtocolJson.Options);
-        if (payload is not null)
-        {
-            await payload.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var bodyBytes = payload is null ? null : await payload.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        payload?.Dispose();
+        // Serialised once, straight to UTF-8, and sent again as is on a retry.
+        var bodyBytes = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ProtocolJson.Options);
         var token = uri.Scheme == Uri.UriSchemeHttps && _trusted.IsTrusted(serviceUrl)
             ? await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false)
             : null;

@@ -23,22 +23,39 @@ public interface IActivityDeduplicator
 /// An in-memory window of recent activity ids (15 minutes by default, at most 100 000 entries). Enough for one
 /// instance; several instances add a shared claim in the store for the turns that change state.
 /// </summary>
+/// <remarks>
+/// Ids are forgotten oldest first, from a queue in arrival order: those past the window, and beyond the capacity the
+/// oldest finished ones even inside the window (at thousands of turns a second the capacity is the shorter limit; a
+/// channel redelivers within seconds). Each turn does a little of that work, never a scan of every entry, and the count
+/// is kept by hand: <see cref="ConcurrentDictionary{TKey,TValue}.Count"/> takes every lock of the dictionary.
+/// </remarks>
 public sealed class MemoryActivityDeduplicator(TimeProvider time, TimeSpan? window = null, int capacity = 100_000) : IActivityDeduplicator
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly TimeSpan _window = window ?? TimeSpan.FromMinutes(15);
-    private long _nextSweep;
+    private const int MaxEvictionsPerCall = 8;
 
-    public int Count => _entries.Count;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Key, Entry Entry)> _arrivals = new();
+    private readonly TimeSpan _window = window ?? TimeSpan.FromMinutes(15);
+    private readonly Lock _evicting = new();
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public bool TryBegin(string key, out Task<InvokeResponse?> first)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        SweepIfDue(now);
+        var now = time.GetTimestamp();
+        Evict(now);
         var entry = new Entry(now);
         var existing = _entries.GetOrAdd(key, entry);
         first = existing.Result.Task;
-        return ReferenceEquals(existing, entry);
+        if (!ReferenceEquals(existing, entry))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _count);
+        _arrivals.Enqueue((key, entry));
+        return true;
     }
 
     public void Complete(string key, InvokeResponse? response)
@@ -53,25 +70,47 @@ public sealed class MemoryActivityDeduplicator(TimeProvider time, TimeSpan? wind
     {
         if (_entries.TryRemove(key, out var entry))
         {
+            Interlocked.Decrement(ref _count);
             // Anyone already waiting on the failed turn gets "nothing to answer" rather than hanging.
             entry.Result.TrySetResult(null);
         }
     }
 
-    private void SweepIfDue(long now)
+    /// <summary>Forgets a few of the oldest ids: expired ones, or finished ones while over capacity.</summary>
+    private void Evict(long now)
     {
-        var next = Interlocked.Read(ref _nextSweep);
-        if ((now < next && _entries.Count < capacity) || Interlocked.CompareExchange(ref _nextSweep, now + TimeSpan.TicksPerSecond * 10, next) != next)
+        if (!_arrivals.TryPeek(out var oldest)
+            || (time.GetElapsedTime(oldest.Entry.Started, now) <= _window && Volatile.Read(ref _count) < capacity)
+            || !_evicting.TryEnter())
         {
             return;
         }
 
-        foreach (var (key, entry) in _entries)
+        try
         {
-            if (now - entry.Started > _window.Ticks && entry.Result.Task.IsCompleted)
+            // Only one caller takes from the head at a time, so what was peeked is what is taken.
+            for (var i = 0; i < MaxEvictionsPerCall && _arrivals.TryPeek(out oldest); i++)
             {
-                _entries.TryRemove(key, out _);
+                if (time.GetElapsedTime(oldest.Entry.Started, now) <= _window && Volatile.Read(ref _count) < capacity)
+                {
+                    return;
+                }
+
+                _arrivals.TryDequeue(out _);
+                if (!oldest.Entry.Result.Task.IsCompleted)
+                {
+                    // A turn still running keeps its id; it goes back in line behind the others.
+                    _arrivals.Enqueue(oldest);
+                }
+                else if (_entries.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Entry)))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
             }
+        }
+        finally
+        {
+            _evicting.Exit();
         }
     }
 

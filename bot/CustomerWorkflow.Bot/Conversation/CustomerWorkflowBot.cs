@@ -312,7 +312,7 @@ internal sealed partial class CustomerWorkflowBot(
             ? new StoredAddress(activity.GetConversationReference(), turnContext.IsAuthenticated()).ToJson()
             : null;
         var seen = new UserProfile(id, string.IsNullOrWhiteSpace(name) ? id : name, upn, email, from.Id, Address: address);
-        return await directory.MeetAsync(seen, cancellationToken).ConfigureAwait(false);
+        return await directory.MeetAsync(seen, known, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsPersonal(Activity activity) =>

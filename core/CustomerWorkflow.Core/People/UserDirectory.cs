@@ -24,12 +24,20 @@ public sealed class UserDirectory(IUserStore store, IEnumerable<string>? configu
     /// Records what the channel says about a person who just wrote or installed the bot: name, UPN, email, channel id
     /// and address are refreshed; roles are kept. Writes only when something changed.
     /// </summary>
-    public async Task<UserProfile> MeetAsync(UserProfile seen, CancellationToken cancellationToken = default)
+    public Task<UserProfile> MeetAsync(UserProfile seen, CancellationToken cancellationToken = default) =>
+        MeetAsync(seen, null, cancellationToken);
+
+    /// <inheritdoc cref="MeetAsync(UserProfile, CancellationToken)"/>
+    /// <param name="seen">What the channel says about them.</param>
+    /// <param name="stored">Their profile as the caller just read it by <paramref name="seen"/>'s id, to start from
+    /// instead of reading it again (null: read it); a stale one only costs a retry, since the write checks its version.</param>
+    /// <param name="cancellationToken">Cancels the reads and the write.</param>
+    public async Task<UserProfile> MeetAsync(UserProfile seen, UserProfile? stored, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seen);
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetUserAsync(seen.Id, cancellationToken).ConfigureAwait(false);
+            stored = attempt == 1 && stored is not null ? stored : await store.GetUserAsync(seen.Id, cancellationToken).ConfigureAwait(false);
             var merged = stored is null
                 ? seen with { Version = 0 }
                 : stored with

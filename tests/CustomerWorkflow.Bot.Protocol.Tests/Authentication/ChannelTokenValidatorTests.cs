@@ -242,6 +242,38 @@ public sealed class ChannelTokenValidatorTests(SharedChannelAuthority shared) : 
     }
 
     [Fact]
+    public async Task RememberedToken_IsStillCheckedAgainstEachActivity()
+    {
+        // One token, as the channel reuses it: after it was accepted once, every per-activity check still applies.
+        var header = "Bearer " + ChannelAuthority.Token(expires: DateTime.UtcNow.AddMinutes(58));
+        var first = await Authenticate(header);
+        Assert.True(first.Succeeded, first.FailureReason);
+
+        AssertRefused(await Authenticate(header, serviceUrl: "https://attacker.example/amer/"), "serviceurl");
+        AssertRefused(await Authenticate(header, channelId: "webchat"), "not endorsed");
+        AssertRefused(await Authenticate(header, channelId: ""), "no channelId");
+        var again = await Authenticate(header);
+        Assert.True(again.Succeeded, again.FailureReason);
+        Assert.NotSame(first.Identity, again.Identity);
+    }
+
+    [Fact]
+    public async Task RememberedToken_IsRefusedOnceItExpires()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        await using var authority = await ChannelAuthority.StartAsync(time: time);
+        var header = "Bearer " + ChannelAuthority.Token(expires: DateTime.UtcNow.AddMinutes(30));
+        var activity = ChannelAuthority.Activity();
+        Assert.True((await authority.Validator.AuthenticateAsync(header, activity, CancellationToken.None)).Succeeded);
+
+        time.Advance(TimeSpan.FromMinutes(34));
+        Assert.True((await authority.Validator.AuthenticateAsync(header, activity, CancellationToken.None)).Succeeded);
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        AssertRefused(await authority.Validator.AuthenticateAsync(header, activity, CancellationToken.None), "Expired");
+    }
+
+    [Fact]
     public async Task AnonymousMode_WithoutAppId_AcceptsWithoutAToken()
     {
         var validator = new ChannelTokenValidator(new BotProtocolOptions(), _authority.Keys);

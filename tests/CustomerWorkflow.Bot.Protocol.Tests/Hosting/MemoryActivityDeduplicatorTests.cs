@@ -1,47 +1,89 @@
 using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Bot.Protocol.Schema;
-using CustomerWorkflow.Testing;
 
 namespace CustomerWorkflow.Bot.Protocol.Tests.Hosting;
 
-/// <summary>Redeliveries get the first turn's answer; a failed turn can be retried; old entries are forgotten.</summary>
 public sealed class MemoryActivityDeduplicatorTests
 {
-    private readonly ManualTime _time = new(DateTimeOffset.UnixEpoch);
-
-    [Fact]
-    public async Task A_redelivery_waits_for_and_gets_the_first_answer()
+    /// <summary>A clock whose timestamps move by hand (in seconds).</summary>
+    private sealed class Ticks : TimeProvider
     {
-        var dedupe = new MemoryActivityDeduplicator(_time);
-        Assert.True(dedupe.TryBegin("a", out _));
+        public long Now { get; set; } = 1_000;
 
-        Assert.False(dedupe.TryBegin("a", out var second));
-        Assert.False(second.IsCompleted);
-        var answer = new InvokeResponse(200, "body");
-        dedupe.Complete("a", answer);
+        public override long TimestampFrequency => 1;
 
-        Assert.Same(answer, await second);
-        Assert.False(dedupe.TryBegin("a", out var third));
-        Assert.Same(answer, await third);
+        public override long GetTimestamp() => Now;
     }
 
     [Fact]
-    public async Task An_abandoned_turn_releases_waiters_and_may_run_again()
+    public async Task Redelivery_GetsTheFirstTurnsAnswer()
     {
-        var dedupe = new MemoryActivityDeduplicator(_time);
-        dedupe.TryBegin("a", out _);
-        dedupe.TryBegin("a", out var waiting);
+        var dedup = new MemoryActivityDeduplicator(new Ticks());
+        Assert.True(dedup.TryBegin("a", out _));
+        Assert.False(dedup.TryBegin("a", out var first));
 
-        dedupe.Abandon("a");
+        var answer = new InvokeResponse(200, null);
+        dedup.Complete("a", answer);
 
-        Assert.Null(await waiting);
-        Assert.True(dedupe.TryBegin("a", out _));
+        Assert.Same(answer, await first);
+    }
+
+    [Fact]
+    public void AbandonedTurn_MayBeTriedAgain()
+    {
+        var dedup = new MemoryActivityDeduplicator(new Ticks());
+        Assert.True(dedup.TryBegin("a", out _));
+        dedup.Abandon("a");
+
+        Assert.Equal(0, dedup.Count);
+        Assert.True(dedup.TryBegin("a", out _));
+    }
+
+    [Fact]
+    public void IdsPastTheWindow_AreForgotten()
+    {
+        var clock = new Ticks();
+        var dedup = new MemoryActivityDeduplicator(clock, TimeSpan.FromSeconds(60));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(dedup.TryBegin($"old-{i}", out _));
+            dedup.Complete($"old-{i}", null);
+        }
+
+        clock.Now += 30;
+        Assert.True(dedup.TryBegin("recent", out _));
+        dedup.Complete("recent", null);
+        Assert.False(dedup.TryBegin("old-0", out _));
+
+        clock.Now += 31;
+        Assert.True(dedup.TryBegin("new", out _));
+
+        Assert.Equal(2, dedup.Count);
+        Assert.True(dedup.TryBegin("old-0", out _));
+        Assert.False(dedup.TryBegin("recent", out _));
+    }
+
+    [Fact]
+    public void OverCapacity_TheOldestFinishedIdsGo_AndRunningTurnsStay()
+    {
+        var dedup = new MemoryActivityDeduplicator(new Ticks(), capacity: 4);
+        Assert.True(dedup.TryBegin("running", out _));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(dedup.TryBegin($"done-{i}", out _));
+            dedup.Complete($"done-{i}", null);
+        }
+
+        Assert.InRange(dedup.Count, 1, 5);
+        Assert.False(dedup.TryBegin("running", out _));
+        Assert.False(dedup.TryBegin("done-19", out _));
+        Assert.True(dedup.TryBegin("done-0", out _));
     }
 
     [Fact]
     public void Only_one_of_many_concurrent_deliveries_begins()
     {
-        var dedupe = new MemoryActivityDeduplicator(_time);
+        var dedupe = new MemoryActivityDeduplicator(new Ticks());
         var begun = 0;
         Parallel.For(0, 64, i =>
         {
@@ -52,21 +94,6 @@ public sealed class MemoryActivityDeduplicatorTests
         });
 
         Assert.Equal(1, begun);
-    }
-
-    [Fact]
-    public void Completed_entries_older_than_the_window_are_forgotten()
-    {
-        var dedupe = new MemoryActivityDeduplicator(_time, TimeSpan.FromMinutes(15));
-        dedupe.TryBegin("old", out _);
-        dedupe.Complete("old", null);
-        dedupe.TryBegin("running", out _);
-
-        _time.Advance(TimeSpan.FromMinutes(16));
-        dedupe.TryBegin("new", out _);
-
-        Assert.Equal(2, dedupe.Count);
-        Assert.True(dedupe.TryBegin("old", out _));
-        Assert.False(dedupe.TryBegin("running", out _));
+        Assert.Equal(1, dedupe.Count);
     }
 }
