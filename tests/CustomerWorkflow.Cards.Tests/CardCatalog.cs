@@ -62,7 +62,7 @@ internal static class CardCatalog
     }
 
     private static ApprovalView View(Proposal proposal, Customer? customer = null) =>
-        new(proposal, customer ?? Customer, People, proposal.NewHistory.Count == 0 ? null : proposal.NewHistory[^1]);
+        new(proposal, customer ?? Customer, People, ApprovalView.LastDecision(proposal.NewHistory, proposal.Id));
 
     public static IReadOnlyList<(string Name, AdaptiveCard Card)> All()
     {
@@ -105,6 +105,7 @@ internal static class CardCatalog
             ("approval-step2-due-approver", ApprovalCard.Build(View(step2), Adam.Id)),
             ("approval-step2-earlier-approver", ApprovalCard.Build(View(step2), Arun.Id)),
             ("approval-applied", ApprovalCard.Build(View(applied, appliedCustomer), Farah.Id)),
+            ("approval-stale-click", ApprovalCard.Build(View(applied, appliedCustomer) with { Note = "Proposal US-001-P1 has changed since this was shown to you; here is where it stands now." }, Arun.Id)),
             ("approval-rejected", ApprovalCard.Build(View(rejected), Arun.Id)),
             ("approval-change-requested", ApprovalCard.Build(View(sentBack), Farah.Id)),
             ("approval-conflict", ApprovalCard.Build(View(conflict), Arun.Id)),

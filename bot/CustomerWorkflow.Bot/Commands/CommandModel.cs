@@ -17,7 +17,8 @@ internal sealed record Reply(string Text, object? Card = null);
 /// <param name="ProposalId">The proposal an approval card is about, so the card can be updated for everyone later.</param>
 internal sealed record Notice(string UserId, string Text, object? Card = null, string? ProposalId = null);
 
-internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices)
+/// <param name="ProposalId">A proposal this command changed: its sent cards are brought up to date afterwards.</param>
+internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices, string? ProposalId = null)
 {
     public static CommandResult Say(string text, object? card = null) => new([new Reply(text, card)], []);
 

@@ -117,7 +117,7 @@ internal sealed partial class CommandRunner
             notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id } : n)];
         }
 
-        return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))]);
+        return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))], proposal.Id);
     }
 
     /// <summary>A name for each id, from the directory; ids it does not know are shown as they are.</summary>

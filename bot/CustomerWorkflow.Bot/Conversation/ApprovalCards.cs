@@ -15,7 +15,7 @@ internal sealed class ApprovalCards(ProposalEngine engine, UserDirectory directo
     {
         customer ??= (await engine.GetCustomerAsync(proposal.CustomerId, cancellationToken).ConfigureAwait(false)).Customer;
         var history = await engine.GetHistoryAsync(proposal.CustomerId, cancellationToken).ConfigureAwait(false);
-        var last = history.LastOrDefault(h => string.Equals(h.ProposalId, proposal.Id, StringComparison.Ordinal));
+        var last = ApprovalView.LastDecision(history, proposal.Id);
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { proposal.CreatedBy };
         if (proposal.SubmittedBy is { } submitter)
         {

@@ -20,8 +20,8 @@ internal sealed partial class CustomerWorkflowBot(
     CommandRunner runner,
     ProposalEngine engine,
     UserDirectory directory,
-    Notifier notifier,
     ApprovalCards cards,
+    DeliveryQueue deliveries,
     IIdempotencyStore claims,
     ConnectorClient connector,
     TimeProvider time,
@@ -202,7 +202,7 @@ internal sealed partial class CustomerWorkflowBot(
         var card = await cards.CardAsync(now, null, user.Id, note, cancellationToken).ConfigureAwait(false);
         if (result is not null)
         {
-            await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
+            Deliver(turnContext, result.Notices, result.ProposalId);
         }
 
         return new(text, card);
@@ -244,24 +244,12 @@ internal sealed partial class CustomerWorkflowBot(
             await turnContext.SendActivityAsync(activity, cancellationToken).ConfigureAwait(false);
         }
 
-        await NotifyAsync(turnContext, result.Notices, cancellationToken).ConfigureAwait(false);
+        Deliver(turnContext, result.Notices, result.ProposalId);
     }
 
-    private async Task NotifyAsync(ITurnContext turnContext, IReadOnlyList<Notice> notices, CancellationToken cancellationToken)
-    {
-        if (notices.Count == 0)
-        {
-            return;
-        }
-
-        var unreachable = await notifier.SendAsync(notices, turnContext, cancellationToken).ConfigureAwait(false);
-        if (unreachable.Count > 0)
-        {
-            await turnContext.SendActivityAsync(
-                $"I couldn't notify {string.Join(", ", unreachable.Distinct())}: they haven't opened the bot yet. It is in their `inbox` once they do.",
-                cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <summary>Leaves the notices and the card updates to the background, so the answer never waits for them.</summary>
+    private void Deliver(ITurnContext turnContext, IReadOnlyList<Notice> notices, string? proposalId) =>
+        deliveries.Enqueue(turnContext.Activity, turnContext.IsAuthenticated(), notices, proposalId);
 
     private async Task WelcomeAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {

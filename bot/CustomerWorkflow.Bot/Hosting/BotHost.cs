@@ -67,6 +67,8 @@ public static class BotHost
         services.AddSingleton<IIdempotencyStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
         services.AddSingleton<IDeliveryStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
         services.AddSingleton<ApprovalCards>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddHostedService<DeliveryWorker>();
         services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
         services.AddSingleton<Notifier>();

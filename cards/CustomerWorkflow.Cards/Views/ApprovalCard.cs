@@ -8,7 +8,13 @@ namespace CustomerWorkflow.Cards.Views;
 /// <summary>What the approval card shows: the proposal, its customer, the people in it, and the last decision.</summary>
 /// <param name="LastAction">The proposal's latest history entry, for the outcome line (who, when, why).</param>
 /// <param name="Note">A short line for this viewer above the card (why their click did nothing, say); shown literally.</param>
-public sealed record ApprovalView(Proposal Proposal, Customer Customer, People People, HistoryEntry? LastAction = null, string? Note = null);
+public sealed record ApprovalView(Proposal Proposal, Customer Customer, People People, HistoryEntry? LastAction = null, string? Note = null)
+{
+    /// <summary>The entry the outcome line is about: the last decision or withdrawal (not the system's apply).</summary>
+    public static HistoryEntry? LastDecision(IEnumerable<HistoryEntry> history, string proposalId) =>
+        history.LastOrDefault(h => string.Equals(h.ProposalId, proposalId, StringComparison.Ordinal)
+            && h.Action is HistoryAction.Approved or HistoryAction.Rejected or HistoryAction.ChangeRequested or HistoryAction.Recalled or HistoryAction.Discarded);
+}
 
 /// <summary>
 /// The approval request, one card for everyone: the customer, the submitter and comment, the step with its approvers

@@ -60,6 +60,10 @@ public sealed class BotTestHost : IAsyncDisposable
 
     public IUserStore Users => Services.GetRequiredService<IUserStore>();
 
+    /// <summary>Waits until the bot's background work (notices, card updates) queued so far is done.</summary>
+    public async Task WhenDeliveredAsync() =>
+        await Services.GetRequiredService<Conversation.DeliveryQueue>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
     /// <param name="services">Replaces production services after the host's own (a clock, a deduplicator, a recording handler).</param>
     public static async Task<BotTestHost> StartAsync(bool authenticated = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {

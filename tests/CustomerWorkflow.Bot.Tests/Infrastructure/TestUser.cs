@@ -40,6 +40,7 @@ public sealed class TestUser(BotTestHost host, string aadObjectId, string name, 
         var before = host.Channel.Sequence;
         using var response = await host.PostAsync(activity, authorization, noAuthorization);
         var body = await response.Content.ReadAsStringAsync();
+        await host.WhenDeliveredAsync();
         return new Turn(this, response.StatusCode, body, host.Channel.CallsSince(before));
     }
 
