@@ -14,10 +14,12 @@ internal sealed partial class CommandRunner
         switch (what)
         {
             case null:
-                var current = (await _engine.GetSettingsAsync(ct).ConfigureAwait(false)).Settings;
+                var record = await _engine.GetSettingsAsync(ct).ConfigureAwait(false);
+                var current = record.Settings;
                 var names = await NamesAsync(current.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
                 return CommandResult.Say(Text.Settings(current, names)
-                    + "\n\nChange with `config approvals on|off`, `config import allow|reject|propose`, `config field <field> on|off`.");
+                    + "\n\nChange them on the card, or with `config approvals on|off`, `config import allow|reject|propose`, `config field <field> on|off`.",
+                    Cards.Views.OtherCards.Settings(current, record.Version));
             case "approvals":
                 var on = OnOff(context, 1, "config approvals on|off");
                 var settings = await _engine.SetApprovalsEnabledAsync(actor, on, ct).ConfigureAwait(false);

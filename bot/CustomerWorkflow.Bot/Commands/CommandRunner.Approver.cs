@@ -120,6 +120,19 @@ internal sealed partial class CommandRunner
         return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))], proposal.Id);
     }
 
+    /// <summary>The people a card names, from the directory (name and Teams id).</summary>
+    private async Task<Cards.Views.People> PeopleAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var people = new List<Cards.Views.Person>();
+        foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var person = await _directory.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            people.Add(new Cards.Views.Person(id, person?.Name ?? id, person?.ChannelUserId));
+        }
+
+        return new Cards.Views.People(people);
+    }
+
     /// <summary>A name for each id, from the directory; ids it does not know are shown as they are.</summary>
     private async Task<Func<string, string>> NamesAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Proposals;
 
@@ -8,8 +9,9 @@ internal sealed partial class CommandRunner
     private async Task<CommandResult> CustomerAsync(CommandContext context)
     {
         var view = await _engine.GetCustomerAsync(Required(context, 0, "which customer, like `customer US-001`"), context.CancellationToken).ConfigureAwait(false);
-        var names = await NamesAsync(view.OpenProposal?.DueApprovers ?? [], context.CancellationToken).ConfigureAwait(false);
-        return CommandResult.Say(Text.Customer(view, names));
+        var people = await PeopleAsync(view.OpenProposal?.DueApprovers ?? [], context.CancellationToken).ConfigureAwait(false);
+        var proposal = view.OpenProposal is { } open ? $" Proposal {open.Id}: {Text.Status(open.Status)}." : " No open proposal.";
+        return CommandResult.Say($"Customer {view.Customer.Id} {view.Customer.Name}.{proposal}", ClerkCards.Customer(view, people));
     }
 
     private async Task<CommandResult> FindAsync(CommandContext context)
@@ -25,9 +27,12 @@ internal sealed partial class CommandRunner
     {
         var id = Required(context, 0, "which customer, like `history US-001`");
         var entries = await _engine.GetHistoryAsync(id, context.CancellationToken).ConfigureAwait(false);
-        return CommandResult.Say(entries.Count == 0
-            ? $"Customer {id.ToUpperInvariant()} has no workflow history yet."
-            : $"History of {id.ToUpperInvariant()}:\n" + string.Join('\n', entries.Select(Text.History)));
+        var customerId = id.Trim().ToUpperInvariant();
+        var notices = await _delivery.ListNoticesAsync(customerId, context.CancellationToken).ConfigureAwait(false);
+        var people = await PeopleAsync(notices.Select(n => n.UserId), context.CancellationToken).ConfigureAwait(false);
+        return CommandResult.Say(
+            entries.Count == 0 ? $"Customer {customerId} has no workflow history yet." : $"History of {customerId}: {(entries.Count == 1 ? "1 entry" : $"{entries.Count} entries")}.",
+            OtherCards.History(customerId, entries, notices, people));
     }
 
     private async Task<CommandResult> SetAsync(CommandContext context)
@@ -73,16 +78,10 @@ internal sealed partial class CommandRunner
             return CommandResult.Say($"{view.Customer.Id} {view.Customer.Name} has no proposed changes.");
         }
 
-        var names = await NamesAsync([.. proposal.DueApprovers, .. proposal.SubmittedBy is { } s ? new[] { s } : []], context.CancellationToken).ConfigureAwait(false);
-        var id = view.Customer.Id;
-        var next = proposal.Status switch
-        {
-            ProposalStatus.NotSubmitted or ProposalStatus.ChangeRequested =>
-                $"\n\n`remove {id} <field>` deletes a line, `discard {id}` all of them, `submit {id} [comment]` sends them for approval.",
-            ProposalStatus.PendingApproval => $"\n\n`recall {id}` withdraws the submission.",
-            _ => string.Empty,
-        };
-        return CommandResult.Say(Text.Proposal(proposal, view.Customer, names) + next);
+        var people = await PeopleAsync([.. proposal.DueApprovers, .. proposal.SubmittedBy is { } s ? new[] { s } : []], context.CancellationToken).ConfigureAwait(false);
+        return CommandResult.Say(
+            $"Proposed changes for {view.Customer.Id} {view.Customer.Name}: {Text.Status(proposal.Status)}, {Text.Plural(proposal.Lines.Count, "change")}.",
+            ClerkCards.ProposedChanges(proposal, view.Customer, people));
     }
 
     private async Task<CommandResult> RemoveAsync(CommandContext context)

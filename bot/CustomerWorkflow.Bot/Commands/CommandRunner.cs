@@ -21,10 +21,12 @@ internal sealed partial class CommandRunner
     private readonly ProposalEngine _engine;
     private readonly UserDirectory _directory;
     private readonly ApprovalCards _cards;
+    private readonly IDeliveryStore _delivery;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards, IDeliveryStore delivery)
     {
+        _delivery = delivery;
         _cards = cards;
         _engine = engine;
         _directory = directory;

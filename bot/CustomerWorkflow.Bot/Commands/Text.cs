@@ -43,30 +43,6 @@ internal static class Text
 
     public static string Status(ProposalStatus status) => ProposalText.Describe(status);
 
-    public static string Customer(CustomerView view, Func<string, string> name)
-    {
-        var customer = view.Customer;
-        var proposal = view.OpenProposal;
-        var lines = new List<string> { $"**{customer.Id} {customer.Name}**", string.Empty };
-        foreach (var field in FieldCatalog.All)
-        {
-            var flag = view.RequiresApproval(field.Name) ? " *(needs approval)*" : string.Empty;
-            var line = $"- {field.Name}: {Value(customer[field.Name])}{flag}";
-            if (proposal?.LineFor(field.Name) is { } proposed)
-            {
-                line += $" → proposed **{Value(proposed.ProposedValue)}**";
-            }
-
-            lines.Add(line);
-        }
-
-        lines.Add(string.Empty);
-        lines.Add(proposal is null
-            ? "No open proposal."
-            : $"Proposal {proposal.Id}: {Status(proposal.Status)}, {Plural(proposal.Lines.Count, "change")}{Waiting(proposal, name)}.");
-        return string.Join('\n', lines);
-    }
-
     public static string Proposal(Proposal proposal, Customer customer, Func<string, string> name)
     {
         var lines = new List<string>
@@ -127,14 +103,6 @@ internal static class Text
         return string.Join("\n\n", parts);
     }
 
-    public static string History(HistoryEntry entry)
-    {
-        var step = entry.Step is { } s ? $" (step {s + 1})" : string.Empty;
-        var detail = entry.Detail is { Length: > 0 } d ? $" {d}" : string.Empty;
-        var comment = entry.Comment is { Length: > 0 } c ? $": \"{c}\"" : string.Empty;
-        return $"- {When(entry.At)} {entry.ProposalId} — {entry.ActorName} {Action(entry.Action)}{step}{detail}{comment}";
-    }
-
     public static string Settings(WorkflowSettings settings, Func<string, string> name)
     {
         var lines = new List<string>
@@ -164,22 +132,4 @@ internal static class Text
     };
 
     public static string Plural(int count, string word) => count == 1 ? $"1 {word}" : $"{count} {word}s";
-
-    private static string Action(HistoryAction action) => action switch
-    {
-        HistoryAction.Proposed => "proposed",
-        HistoryAction.Removed => "removed",
-        HistoryAction.Discarded => "discarded the proposal",
-        HistoryAction.Submitted => "submitted",
-        HistoryAction.Resubmitted => "resubmitted",
-        HistoryAction.Recalled => "recalled",
-        HistoryAction.Approved => "approved",
-        HistoryAction.Rejected => "rejected",
-        HistoryAction.ChangeRequested => "requested a change",
-        HistoryAction.Delegated => "delegated",
-        HistoryAction.StepCompleted => "completed a step",
-        HistoryAction.Applied => "applied the changes",
-        HistoryAction.Conflict => "found a conflict",
-        _ => action.ToString(),
-    };
 }

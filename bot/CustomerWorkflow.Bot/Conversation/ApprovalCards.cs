@@ -38,6 +38,10 @@ internal sealed class ApprovalCards(ProposalEngine engine, UserDirectory directo
         return new ApprovalView(proposal, customer, new People(people), last, note);
     }
 
+    /// <summary>The submitter and the approvers of a proposal, for the clerk's cards.</summary>
+    public async Task<People> PeopleAsync(Proposal proposal, CancellationToken cancellationToken) =>
+        (await ViewAsync(proposal, null, null, cancellationToken).ConfigureAwait(false)).People;
+
     public async Task<AdaptiveCard> CardAsync(Proposal proposal, Customer? customer, string? viewerId, string? note, CancellationToken cancellationToken) =>
         ApprovalCard.Build(await ViewAsync(proposal, customer, note, cancellationToken).ConfigureAwait(false), viewerId);
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using CustomerWorkflow.Bot.Commands;
 using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Cards.Model;
+using CustomerWorkflow.Cards.Views;
+using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Bot.Protocol.Schema;
@@ -27,6 +29,14 @@ internal sealed partial class CustomerWorkflowBot(
     TimeProvider time,
     ILogger<CustomerWorkflowBot> logger) : ActivityHandler
 {
+    private static readonly Dictionary<string, string> _clerkVerbs = new(StringComparer.Ordinal)
+    {
+        [ClerkCards.RemoveLine] = "remove",
+        [ClerkCards.DiscardAll] = "discard",
+        [ClerkCards.Submit] = "submit",
+        [ClerkCards.Recall] = "recall",
+    };
+
     private static readonly Dictionary<string, string> _verbs = new(StringComparer.OrdinalIgnoreCase)
     {
         ["approve"] = "approve",
@@ -128,6 +138,16 @@ internal sealed partial class CustomerWorkflowBot(
     /// </summary>
     private async Task<CardActionOutcome> RunCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string? verb, JsonElement data, CancellationToken cancellationToken)
     {
+        if (verb is not null && _clerkVerbs.TryGetValue(verb, out var clerkCommand) && data.ValueKind == JsonValueKind.Object)
+        {
+            return await RunClerkCardActionAsync(turnContext, user, actor, clerkCommand, data, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (verb == OtherCards.SaveSettings && data.ValueKind == JsonValueKind.Object)
+        {
+            return await SaveSettingsAsync(turnContext, actor, data, cancellationToken).ConfigureAwait(false);
+        }
+
         if (verb is null || !_verbs.TryGetValue(verb, out var words))
         {
             return new($"I don't know the card action '{verb}'.", null);
@@ -206,6 +226,83 @@ internal sealed partial class CustomerWorkflowBot(
         }
 
         return new(text, card);
+    }
+
+    /// <summary>
+    /// A button of the proposed-changes card (Remove, Discard all, Submit, Recall): the same command a clerk could type,
+    /// answered with the card as it now stands and the command's answer on top.
+    /// </summary>
+    private async Task<CardActionOutcome> RunClerkCardActionAsync(ITurnContext turnContext, UserProfile user, Actor actor, string commandName, JsonElement data, CancellationToken cancellationToken)
+    {
+        var customerId = ReadString(data, "customerId");
+        var proposalId = ReadString(data, "proposalId");
+        if (string.IsNullOrWhiteSpace(customerId) || string.IsNullOrWhiteSpace(proposalId))
+        {
+            return new("The card action doesn't say which customer it is for.", null);
+        }
+
+        var command = runner.Find(commandName)!;
+        var extra = commandName == "remove" ? ReadString(data, "field") : ReadString(data, "comment");
+        List<Token> args = [new Token(customerId, -1), .. string.IsNullOrWhiteSpace(extra) ? Array.Empty<Token>() : [new Token(extra, -1)]];
+        var result = await ClaimedAsync(turnContext, command.AllowedFor(actor),
+            () => CommandRunner.RunAsync(turnContext, user, actor, command, args, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var text = result is null ? "This action was already taken." : string.Join('\n', result.Replies.Select(r => r.Text));
+        Proposal proposal;
+        try
+        {
+            proposal = await engine.GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowException refusal)
+        {
+            return new(refusal.Message, null);
+        }
+
+        var view = await engine.GetCustomerAsync(proposal.CustomerId, cancellationToken).ConfigureAwait(false);
+        var people = await cards.PeopleAsync(proposal, cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            Deliver(turnContext, result.Notices, result.ProposalId ?? proposal.Id);
+        }
+
+        return new(text, ClerkCards.ProposedChanges(proposal, view.Customer, people, text));
+    }
+
+    /// <summary>The Save button of the settings card: one recorded save, refused when the settings changed meanwhile.</summary>
+    private async Task<CardActionOutcome> SaveSettingsAsync(ITurnContext turnContext, Actor actor, JsonElement data, CancellationToken cancellationToken)
+    {
+        string note;
+        try
+        {
+            if (!actor.Has(Roles.Admin))
+            {
+                throw new WorkflowException(Refusal.NotAllowed, "Only admins can change the approval settings.");
+            }
+
+            long.TryParse(ReadString(data, "version"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version);
+            var approvals = string.Equals(ReadString(data, "approvals"), "true", StringComparison.OrdinalIgnoreCase);
+            if (!Enum.TryParse<ImportBehaviour>(ReadString(data, "import"), ignoreCase: true, out var import) || !Enum.IsDefined(import))
+            {
+                throw new WorkflowException(Refusal.InvalidValue, "Choose what an import does: allow, reject or propose.");
+            }
+
+            var fields = data.EnumerateObject()
+                .Where(p => p.Name.StartsWith("field.", StringComparison.Ordinal) && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == "true")
+                .Select(p => p.Name["field.".Length..])
+                .ToList();
+            var saved = await ClaimedAsync(turnContext, true, async () =>
+            {
+                await engine.SaveSettingsFormAsync(actor, approvals, import, fields, version, cancellationToken).ConfigureAwait(false);
+                return CommandResult.Say("Saved.");
+            }, cancellationToken).ConfigureAwait(false);
+            note = saved is null ? "This action was already taken." : "Saved.";
+        }
+        catch (WorkflowException refusal)
+        {
+            note = refusal.Message;
+        }
+
+        var current = await engine.GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        return new(note, OtherCards.Settings(current.Settings, current.Version, note));
     }
 
     /// <summary>Runs work that may change state under a claim on the activity id; null when another delivery already ran it.</summary>

@@ -19,17 +19,23 @@ public static class ClerkCards
     /// The proposed-changes list: status, Field | Original | Proposed with a Remove per line, Discard all, and Submit
     /// with a comment while it can be edited; Recall while it is pending.
     /// </summary>
-    public static AdaptiveCard ProposedChanges(Proposal proposal, Customer customer, People people)
+    public static AdaptiveCard ProposedChanges(Proposal proposal, Customer customer, People people, string? note = null)
     {
         ArgumentNullException.ThrowIfNull(proposal);
         ArgumentNullException.ThrowIfNull(customer);
         var editable = proposal.Status is ProposalStatus.NotSubmitted or ProposalStatus.ChangeRequested;
-        var body = new List<Element>
+        var body = new List<Element>();
+        if (!string.IsNullOrEmpty(note))
         {
+            body.Add(new Container([Literal.Block(Literal.Run(note, "Bolder"))]) { Style = "warning" });
+        }
+
+        body.AddRange(
+        [
             new TextBlock("Proposed changes") { Style = "heading", Size = "Medium", Weight = "Bolder" },
             Literal.Block(Literal.Run(customer.Id, "Bolder"), new TextRun(" "), Literal.Run(customer.Name)),
             new TextBlock($"Status: {Status(proposal.Status)}") { Weight = "Bolder" },
-        };
+        ]);
         if (proposal.WaitingStep is { } step)
         {
             body.Add(Literal.Block(new TextRun($"Step {proposal.CurrentStep + 1} of {proposal.Steps.Count} waits for "), Literal.Run(people.Names(step.Undecided))));

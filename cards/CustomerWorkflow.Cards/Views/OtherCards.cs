@@ -1,6 +1,7 @@
 using CustomerWorkflow.Cards.Model;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Fields;
+using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 
@@ -11,17 +12,26 @@ public static class OtherCards
 {
     public const string SaveSettings = "saveSettings";
 
-    public static AdaptiveCard History(string customerId, IReadOnlyList<HistoryEntry> entries)
+    /// <param name="notices">Notices about these proposals; the undelivered ones are shown in time order with the history.</param>
+    public static AdaptiveCard History(string customerId, IReadOnlyList<HistoryEntry> entries, IReadOnlyList<NoticeRecord>? notices = null, People? people = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        people ??= People.None;
         var body = new List<Element> { new TextBlock($"History of {customerId}") { Style = "heading", Size = "Medium", Weight = "Bolder" } };
         if (entries.Count == 0)
         {
             body.Add(new TextBlock("No workflow history yet."));
         }
 
+        var undelivered = (notices ?? []).Where(n => !n.Delivered).ToList();
+        var next = 0;
         foreach (var entry in entries)
         {
+            for (; next < undelivered.Count && undelivered[next].At <= entry.At; next++)
+            {
+                body.Add(Undelivered(undelivered[next], people));
+            }
+
             var runs = new List<TextRun>
             {
                 new($"{CardText.When(entry.At)}  {entry.ProposalId}  ") { IsSubtle = true },
@@ -44,8 +54,17 @@ public static class OtherCards
             body.Add(new RichTextBlock(runs) { Separator = true });
         }
 
+        body.AddRange(undelivered.Skip(next).Select(n => Undelivered(n, people)));
         return new AdaptiveCard { Body = body, FallbackText = $"History of {customerId}." };
     }
+
+    private static RichTextBlock Undelivered(NoticeRecord notice, People people) => new(
+    [
+        new TextRun($"{CardText.When(notice.At)}  {notice.ProposalId}  ") { IsSubtle = true },
+        new TextRun("⚠ notice to ") { Color = "Warning" },
+        Literal.Run(people.Name(notice.UserId)) with { Color = "Warning" },
+        new TextRun(" " + notice.Detail) { Color = "Warning" },
+    ]) { Separator = true };
 
     public static AdaptiveCard Inbox(IReadOnlyList<(Proposal Proposal, Customer Customer)> waiting, People people)
     {
@@ -69,11 +88,17 @@ public static class OtherCards
     }
 
     /// <summary>The admin's settings: approvals on/off, import behaviour, a toggle per field, and Save.</summary>
-    public static AdaptiveCard Settings(WorkflowSettings settings, long version)
+    public static AdaptiveCard Settings(WorkflowSettings settings, long version, string? note = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var body = new List<Element>
+        var body = new List<Element>();
+        if (!string.IsNullOrEmpty(note))
         {
+            body.Add(new Container([Literal.Block(Literal.Run(note, "Bolder"))]) { Style = "warning" });
+        }
+
+        body.AddRange(
+        [
             new TextBlock("Approval settings") { Style = "heading", Size = "Medium", Weight = "Bolder" },
             new ToggleInput("Changes to the fields below need approval") { Id = "approvals", Label = "Customer approvals", Value = settings.ApprovalsEnabled ? "true" : "false" },
             new ChoiceSetInput(
@@ -87,7 +112,7 @@ public static class OtherCards
                 ErrorMessage = "Choose what an import does.", Value = settings.ImportBehaviour.ToString(),
             },
             new TextBlock("Fields that need approval") { Weight = "Bolder", Spacing = "Medium" },
-        };
+        ]);
         body.AddRange(FieldCatalog.All.Select(f => new ToggleInput(f.Name) { Id = "field." + f.Name, Value = settings.ApprovalFields.Contains(f.Name) ? "true" : "false" }));
         var data = new System.Text.Json.Nodes.JsonObject { ["verb"] = SaveSettings, ["version"] = version };
         return new AdaptiveCard

@@ -68,6 +68,52 @@ public sealed partial class ProposalEngine
     public Task<WorkflowSettings> SetCustomerGroupsAsync(Actor actor, IReadOnlyList<string> groups, CancellationToken cancellationToken = default) =>
         ChangeSettingsAsync(actor, "CustomerGroups", s => s with { CustomerGroups = CleanList(groups, "customer groups") }, s => string.Join(", ", s.CustomerGroups), cancellationToken);
 
+    /// <summary>
+    /// Saves the settings card in one write: approvals on/off, the import behaviour and the approval fields, each
+    /// change recorded. Refused, changing nothing, when the settings changed since the card showed
+    /// <paramref name="expectedVersion"/>.
+    /// </summary>
+    public async Task<SettingsRecord> SaveSettingsFormAsync(Actor actor, bool approvals, ImportBehaviour import, IReadOnlyCollection<string> approvalFields, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(actor);
+        ArgumentNullException.ThrowIfNull(approvalFields);
+        var fields = approvalFields.Select(f => FieldCatalog.Get(f).Name).ToImmutableSortedSet(StringComparer.OrdinalIgnoreCase);
+        var current = await GetSettingsAsync(cancellationToken).ConfigureAwait(false);
+        if (current.Version != expectedVersion)
+        {
+            throw new WorkflowException(Refusal.StaleVersion, "The settings were changed by someone else since this card was shown; here they are now.");
+        }
+
+        var updated = current.Settings with { ApprovalsEnabled = approvals, ImportBehaviour = import, ApprovalFields = fields };
+        var now = Now;
+        var changes = new List<SettingsChange>();
+        void Record(string setting, string before, string after)
+        {
+            if (before != after)
+            {
+                changes.Add(new SettingsChange(now, actor.Id, actor.DisplayName, setting, before, after));
+            }
+        }
+
+        Record("Approvals", OnOff(current.Settings.ApprovalsEnabled), OnOff(approvals));
+        Record("ImportBehaviour", current.Settings.ImportBehaviour.ToString(), import.ToString());
+        Record("ApprovalFields", string.Join(", ", current.Settings.ApprovalFields), string.Join(", ", fields));
+        if (changes.Count == 0)
+        {
+            return current;
+        }
+
+        try
+        {
+            var version = await store.SaveSettingsAsync(updated, current.Version, changes, cancellationToken).ConfigureAwait(false);
+            return new SettingsRecord(updated, version);
+        }
+        catch (ConcurrencyException)
+        {
+            throw new WorkflowException(Refusal.StaleVersion, "The settings were changed by someone else since this card was shown; here they are now.");
+        }
+    }
+
     private async Task<WorkflowSettings> ChangeSettingsAsync(Actor actor, string setting, Func<WorkflowSettings, WorkflowSettings> change, Func<WorkflowSettings, string> describe, CancellationToken cancellationToken)
     {
         RequireAdmin(actor);

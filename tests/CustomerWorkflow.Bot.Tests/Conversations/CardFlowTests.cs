@@ -40,15 +40,9 @@ public sealed class CardFlowTests : IAsyncLifetime
 
     private static string Json(JsonElement? element) => element?.GetRawText() ?? string.Empty;
 
-    /// <summary>Every text of a card (TextBlocks, TextRuns), decoded and joined: what a reader sees.</summary>
-    private static string Texts(System.Text.Json.Nodes.JsonNode? node) => node switch
-    {
-        System.Text.Json.Nodes.JsonObject o => string.Join(" ", o.Select(p => p.Key == "text" && p.Value is System.Text.Json.Nodes.JsonValue v ? v.GetValue<string>() : Texts(p.Value))),
-        System.Text.Json.Nodes.JsonArray a => string.Join(" ", a.Select(Texts)),
-        _ => string.Empty,
-    };
+    private static string Texts(System.Text.Json.Nodes.JsonNode? node) => CardTexts.Of(node);
 
-    private static string Texts(JsonElement? element) => element is { } e ? Texts(System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText())) : string.Empty;
+    private static string Texts(JsonElement? element) => CardTexts.Of(element);
 
     private static string CardText(Turn click) => Texts(click.InvokeBody["value"]);
 

@@ -18,7 +18,7 @@ public sealed class ClerkCommandTests : IAsyncLifetime
     [Fact]
     public async Task Customer_shows_values_the_fields_that_need_approval_and_the_proposal()
     {
-        (await Clerk.SendAsync("customer us-001")).ReplyText("**US-001 Contoso Retail**", "CreditLimit: 250000.00 *(needs approval)*", "City: Redmond", "No open proposal");
+        (await Clerk.SendAsync("customer us-001")).ReplyText("US-001 Contoso Retail", "CreditLimit 🔒 250000.00", "City Redmond", "No open proposal");
         (await Clerk.SendAsync("customer XX-999")).ReplyText("There is no customer XX-999.");
         (await Clerk.SendAsync("customer not-an-id!")).ReplyText("is not a customer id");
         (await Clerk.SendAsync("customer")).ReplyText("Say which customer", "Usage: `customer <id>`");
@@ -73,7 +73,7 @@ public sealed class ClerkCommandTests : IAsyncLifetime
     {
         (await Clerk.SendAsync("changes US-001")).ReplyText("US-001 Contoso Retail has no proposed changes.");
         await Clerk.SendAsync("set US-001 CreditLimit=300000 PaymentTerms=Net60");
-        (await Clerk.SendAsync("changes US-001")).ReplyText("| CreditLimit | 250000.00 | 300000.00 |", "| PaymentTerms | Net30 | Net60 |", "`remove US-001 <field>`");
+        (await Clerk.SendAsync("changes US-001")).ReplyText("CreditLimit 250000.00 300000.00 Remove", "PaymentTerms Net30 Net60 Remove", "Discard all");
 
         (await Clerk.SendAsync("remove US-001 paymentterms")).ReplyText("Removed the proposed change", "1 change left");
         (await Clerk.SendAsync("remove US-001 Email")).ReplyText("has no proposed change for Email");

@@ -17,8 +17,8 @@ public sealed class WholeFlowTests
         var set = await clerk.SendAsync("set US-001 CreditLimit=300000 PaymentTerms=Net45 City=\"New Town\"");
         set.ReplyText("Changed at once: City Redmond → New Town", "CreditLimit 250000.00 → 300000.00", "PaymentTerms Net30 → Net45", "not submitted");
 
-        (await clerk.SendAsync("changes US-001")).ReplyText("| CreditLimit | 250000.00 | 300000.00 |", "| PaymentTerms | Net30 | Net45 |", "not submitted");
-        (await clerk.SendAsync("customer US-001")).ReplyText("City: New Town", "CreditLimit: 250000.00 *(needs approval)* → proposed **300000.00**");
+        (await clerk.SendAsync("changes US-001")).ReplyText("CreditLimit 250000.00 300000.00 Remove", "PaymentTerms Net30 Net45 Remove", "not submitted");
+        (await clerk.SendAsync("customer US-001")).ReplyText("City New Town", "CreditLimit 🔒 250000.00 300000.00");
 
         var submit = await clerk.SendAsync("submit US-001 \"bigger order volume\"");
         submit.ReplyText("Submitted proposal US-001-P1", "pending approval", "Arun Approver");
@@ -36,7 +36,7 @@ public sealed class WholeFlowTests
         var outcome = Assert.Single(approve.SentTo(clerk));
         Assert.Contains("approved and applied", outcome.Text, StringComparison.Ordinal);
 
-        (await clerk.SendAsync("customer US-001")).ReplyText("CreditLimit: 300000.00", "PaymentTerms: Net45", "City: New Town", "No open proposal");
+        (await clerk.SendAsync("customer US-001")).ReplyText("CreditLimit 🔒 300000.00", "PaymentTerms 🔒 Net45", "City New Town", "No open proposal");
         (await clerk.SendAsync("history US-001")).ReplyText("Chloe Clerk submitted", "Arun Approver approved", "looks right");
     }
 }

@@ -48,30 +48,39 @@ public sealed class TestUser(BotTestHost host, string aadObjectId, string name, 
     /// The Action.Execute titled <paramref name="title"/>: on the card, or on the card a ShowCard of that title opens
     /// (Reject opens a form whose button sends the reject).
     /// </summary>
-    internal static JsonObject? FindExecute(JsonObject card, string title)
+    internal static JsonObject? FindExecute(JsonObject card, string title, string? field = null)
     {
-        foreach (var action in card["actions"]?.AsArray().Select(a => a!.AsObject()) ?? [])
-        {
-            if ((string?)action["type"] == "Action.Execute" && (string?)action["title"] == title)
-            {
-                return action;
-            }
+        var all = Walk(card).ToList();
+        return all.FirstOrDefault(a => (string?)a["type"] == "Action.Execute" && (string?)a["title"] == title && (field is null || (string?)a["data"]?["field"] == field))
+            ?? all.Where(a => (string?)a["type"] == "Action.ShowCard" && (string?)a["title"] == title)
+                .Select(a => Walk(a["card"]!.AsObject()).FirstOrDefault(inner => (string?)inner["type"] == "Action.Execute"))
+                .FirstOrDefault(a => a is not null);
 
-            if ((string?)action["type"] == "Action.ShowCard" && (string?)action["title"] == title && action["card"] is JsonObject inner
-                && inner["actions"]?.AsArray().Select(a => a!.AsObject()).FirstOrDefault(a => (string?)a["type"] == "Action.Execute") is { } form)
+        static IEnumerable<JsonObject> Walk(JsonNode? node)
+        {
+            if (node is JsonObject o)
             {
-                return form;
+                yield return o;
+                foreach (var child in o.Where(p => p.Key != "card").SelectMany(p => Walk(p.Value)))
+                {
+                    yield return child;
+                }
+            }
+            else if (node is JsonArray array)
+            {
+                foreach (var child in array.SelectMany(Walk))
+                {
+                    yield return child;
+                }
             }
         }
-
-        return null;
     }
 
     /// <summary>Clicks an Action.Execute of a card this user received: an adaptiveCard/action invoke with its verb and data plus inputs.</summary>
-    public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null)
+    public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null, string? field = null)
     {
         var card = BotTestHost.CardOf(cardMessage);
-        var action = FindExecute(card, title)
+        var action = FindExecute(card, title, field)
             ?? throw new Xunit.Sdk.XunitException($"The card has no Action.Execute titled {title}.");
         var data = action["data"]!.DeepClone().AsObject();
         foreach (var (key, value) in inputs ?? new Dictionary<string, string>())
@@ -114,10 +123,14 @@ public sealed class Turn(TestUser user, HttpStatusCode status, string body, IRea
         }
     }
 
-    /// <summary>The single reply's text, asserted to contain each fragment (case-insensitive).</summary>
+    /// <summary>
+    /// The single reply as a reader sees it — its text, then the texts of its card (TextBlocks, TextRuns, facts and
+    /// input labels, decoded) — asserted to contain each fragment (case-insensitive).
+    /// </summary>
     public string ReplyText(params string[] contains)
     {
-        var text = Reply.Text ?? string.Empty;
+        var reply = Reply;
+        var text = string.Join(" ", new[] { reply.Text ?? string.Empty }.Concat((reply.Attachments ?? []).Select(a => CardTexts.Of(a.Content))));
         foreach (var fragment in contains)
         {
             Assert.Contains(fragment, text, StringComparison.OrdinalIgnoreCase);
@@ -137,4 +150,22 @@ public sealed class Turn(TestUser user, HttpStatusCode status, string body, IRea
 
     /// <summary>The invoke response body as JSON.</summary>
     public JsonObject InvokeBody => JsonNode.Parse(Body)!.AsObject();
+}
+
+/// <summary>What a reader sees on a card: every text, title, value and label, decoded and joined by spaces.</summary>
+public static class CardTexts
+{
+    private static readonly HashSet<string> _shown = new(StringComparer.Ordinal) { "text", "title", "value", "label" };
+
+    public static string Of(JsonElement? card) => card is { } element ? Of(JsonNode.Parse(element.GetRawText())) : string.Empty;
+
+    public static string Of(JsonNode? node) => node switch
+    {
+        // The runs of a RichTextBlock read as one line.
+        JsonObject o when o["inlines"] is JsonArray runs => string.Concat(runs.Select(r => (string?)r?["text"] ?? string.Empty)),
+        JsonObject o => string.Join(" ", o.Where(p => p.Value is not null).Select(p =>
+            _shown.Contains(p.Key) && p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : Of(p.Value)).Where(t => t.Length > 0)),
+        JsonArray a => string.Join(" ", a.Select(Of).Where(t => t.Length > 0)),
+        _ => string.Empty,
+    };
 }

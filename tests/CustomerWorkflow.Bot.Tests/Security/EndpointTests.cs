@@ -97,7 +97,7 @@ public sealed class EndpointTests
         using var response = await host.PostRawAsync(content, "Bearer " + host.Token());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(host.Channel.CallsSince(sequence), call => call.Activity?.Text?.Contains("Redmond", StringComparison.Ordinal) == true);
+        Assert.Contains(host.Channel.CallsSince(sequence), call => call.Activity?.Text?.Contains("Contoso Retail", StringComparison.Ordinal) == true);
     }
 
     [Theory]
