@@ -29,6 +29,7 @@ internal sealed class LeanConnector : IAsyncDisposable
     private long _other;
     private long _checked;
     private long _badReplies;
+    private long _sends;
 
     private LeanConnector(WebApplication app) => _app = app;
 
@@ -43,6 +44,9 @@ internal sealed class LeanConnector : IAsyncDisposable
     public long Checked => Interlocked.Read(ref _checked);
 
     public long BadReplies => Interlocked.Read(ref _badReplies);
+
+    /// <summary>Proactive sends (<c>POST …/activities</c> without a reply id): the approve scenario's notices.</summary>
+    public long Sends => Interlocked.Read(ref _sends);
 
     public static async Task<LeanConnector> StartAsync()
     {
@@ -65,6 +69,15 @@ internal sealed class LeanConnector : IAsyncDisposable
         var path = context.Request.Path.Value ?? string.Empty;
         const string prefix = "/amer/v3/conversations/";
         var marker = path.LastIndexOf("/activities/", StringComparison.Ordinal);
+        if (HttpMethods.IsPost(context.Request.Method) && path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith("/activities", StringComparison.Ordinal))
+        {
+            var sent = Interlocked.Increment(ref _sends);
+            await DrainAsync(context.Request.Body, context.RequestAborted);
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync("{\"id\":\"s-" + sent.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}", context.RequestAborted);
+            return;
+        }
+
         if (!HttpMethods.IsPost(context.Request.Method) || !path.StartsWith(prefix, StringComparison.Ordinal) || marker < 0)
         {
             Interlocked.Increment(ref _other);

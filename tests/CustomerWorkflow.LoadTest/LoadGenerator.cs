@@ -28,11 +28,14 @@ internal sealed class WorkerResult
 /// Closed-loop load: <c>concurrency</c> workers, each sending one authenticated Teams activity, awaiting the answer,
 /// and sending the next. Bodies are serialised once per customer, with only the activity id spliced in per request.
 /// </summary>
-internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, IReadOnlyList<string> authorizations)
+/// <param name="bodies">When given, each turn takes the next of these pre-built bodies (the approve scenario), once each.</param>
+internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, IReadOnlyList<string> authorizations, IReadOnlyList<byte[]>? bodies = null)
 {
     private const string IdPlaceholder = "@@ACTIVITY-ID@@";
+    private static readonly byte[] _invokeOk = Encoding.ASCII.GetBytes("\"statusCode\":200");
     private readonly (byte[] Head, byte[] Tail, string Customer)[] _templates = BuildTemplates(serviceUrl);
     private long _sequence;
+    private int _nextBody = -1;
 
     /// <summary>Runs the load; also measures this process's CPU time in the measured window (host, connector and generator together).</summary>
     public async Task<(WorkerResult[] Workers, TimeSpan Measured, TimeSpan Cpu, long Allocated, int Collections)> RunAsync(int concurrency, TimeSpan warmup, TimeSpan duration)
@@ -74,21 +77,44 @@ internal sealed class LoadGenerator(Uri messagesUrl, string serviceUrl, IReadOnl
                 return result;
             }
 
-            var template = _templates[turn++ % _templates.Length];
-            var id = "lt-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture) + "-" + template.Customer;
-            using var request = new HttpRequestMessage(HttpMethod.Post, messagesUrl) { Content = Body(template.Head, id, template.Tail) };
+            HttpContent content;
+            if (bodies is not null)
+            {
+                var index = Interlocked.Increment(ref _nextBody);
+                if (index >= bodies.Count)
+                {
+                    result.Error("ran out of pending proposals");
+                    return result;
+                }
+
+                content = new ByteArrayContent(bodies[index]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                turn++;
+            }
+            else
+            {
+                var template = _templates[turn++ % _templates.Length];
+                var id = "lt-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture) + "-" + template.Customer;
+                content = Body(template.Head, id, template.Tail);
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, messagesUrl) { Content = content };
             request.Headers.TryAddWithoutValidation("Authorization", authorizations[turn % authorizations.Count]);
             string? error = null;
             try
             {
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                if (response.StatusCode == HttpStatusCode.OK)
+                using var response = await client.SendAsync(request, bodies is null ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+                if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    result.TotalOk++;
+                    error = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                }
+                else if (bodies is not null && (await response.Content.ReadAsByteArrayAsync()).AsSpan().IndexOf(_invokeOk) < 0)
+                {
+                    error = "invoke answered without statusCode 200";
                 }
                 else
                 {
-                    error = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                    result.TotalOk++;
                 }
             }
             catch (HttpRequestException exception)

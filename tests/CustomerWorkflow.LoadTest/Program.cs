@@ -9,6 +9,8 @@ var concurrency = 32;
 var duration = 20.0;
 var warmup = 5.0;
 var tokenCount = 1;
+var scenario = "read";
+var proposals = 40_000;
 var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
@@ -24,6 +26,12 @@ for (var i = 0; i < args.Length; i++)
         case "--warmup" or "-w":
             warmup = double.Parse(Next(), CultureInfo.InvariantCulture);
             break;
+        case "--scenario":
+            scenario = Next();
+            break;
+        case "--proposals":
+            proposals = int.Parse(Next(), CultureInfo.InvariantCulture);
+            break;
         case "--tokens":
             tokenCount = int.Parse(Next(), CultureInfo.InvariantCulture);
             break;
@@ -33,12 +41,12 @@ for (var i = 0; i < args.Length; i++)
             extra[pair[..eq]] = pair[(eq + 1)..];
             break;
         default:
-            Console.Error.WriteLine("usage: load-test [--concurrency 32] [--duration 20] [--warmup 5] [--tokens 1] [--set Key=Value]…");
+            Console.Error.WriteLine("usage: load-test [--scenario read|approve] [--proposals 40000] [--concurrency 32] [--duration 20] [--warmup 5] [--tokens 1] [--set Key=Value]…");
             return 2;
     }
 }
 
-if (concurrency < 1 || duration <= 0 || warmup < 0 || tokenCount < 1)
+if (concurrency < 1 || duration <= 0 || warmup < 0 || tokenCount < 1 || scenario is not ("read" or "approve") || proposals < 1)
 {
     Console.Error.WriteLine("concurrency must be at least 1, duration positive, warm-up not negative.");
     return 2;
@@ -51,10 +59,20 @@ var now = DateTime.UtcNow;
 var authorizations = Enumerable.Range(0, tokenCount)
     .Select(i => "Bearer " + ChannelAuthority.Token(serviceUrl: host.Connector.ServiceUrl, expires: now.AddMinutes(50).AddSeconds(i)))
     .ToArray();
-var generator = new LoadGenerator(host.MessagesUrl, host.Connector.ServiceUrl, authorizations);
+IReadOnlyList<string> proposalIds = [];
+IReadOnlyList<byte[]>? bodies = null;
+if (scenario == "approve")
+{
+    Console.WriteLine($"Preparing {proposals:N0} customers with a pending proposal each…");
+    (bodies, proposalIds) = await ApproveScenario.PrepareAsync(host, proposals);
+    await ApproveScenario.MeetTheClerkAsync(host, authorizations[0]);
+}
+
+var generator = new LoadGenerator(host.MessagesUrl, host.Connector.ServiceUrl, authorizations, bodies);
 
 Console.WriteLine($"Bot host {host.MessagesUrl} (authenticated, SQLite, sample data); connector {host.Connector.ServiceUrl}");
 Console.WriteLine($"Load average before the run: {LoadAverage()} (other work on the machine skews the figures)");
+Console.WriteLine($"Scenario {scenario}: {(scenario == "approve" ? "adaptiveCard/action approve invokes on distinct pending proposals (durable SQLite commits)" : "`customer <id>` messages")}");
 Console.WriteLine($"{Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}; {concurrency} concurrent, warm-up {warmup:0.#} s, measured {duration:0.#} s, {tokenCount} channel token(s)");
 var (workers, measured, cpu, allocated, collections) = await generator.RunAsync(concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration));
 
@@ -91,7 +109,14 @@ foreach (var (name, value) in table)
     Console.WriteLine($"  {name.PadRight(width)}  {value}");
 }
 
-var delivered = host.Connector.Replies == totalOk;
+var delivered = scenario == "approve" || host.Connector.Replies == totalOk;
+if (scenario == "approve")
+{
+    var (applied, pending) = await ApproveScenario.CountAsync(host, proposalIds);
+    Console.WriteLine($"  {"approvals".PadRight(width)}  {ApproveScenario.Describe(applied, pending, totalOk, host.Connector.Sends)}");
+    delivered = applied == totalOk;
+}
+
 if (!delivered)
 {
     Console.WriteLine($"\nMISMATCH: {totalOk} turns answered 200 but the connector received {host.Connector.Replies} replies.");

@@ -20,6 +20,9 @@ internal sealed record Notice(string UserId, string Text, object? Card = null, s
 /// <param name="ProposalId">A proposal this command changed: its sent cards are brought up to date afterwards.</param>
 internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices, string? ProposalId = null)
 {
+    /// <summary>The proposal as the command left it, ready for cards (a decision's answer reuses it).</summary>
+    public Cards.Views.ApprovalView? View { get; init; }
+
     public static CommandResult Say(string text, object? card = null) => new([new Reply(text, card)], []);
 
     public CommandResult Notify(IEnumerable<Notice> notices) => this with { Notices = [.. Notices, .. notices] };

@@ -1,3 +1,4 @@
+using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Proposals;
@@ -67,6 +68,8 @@ internal sealed partial class CommandRunner
         var submitter = proposal.SubmittedBy ?? proposal.CreatedBy;
         var names = await NamesAsync([.. proposal.DueApprovers, submitter], context.CancellationToken).ConfigureAwait(false);
         var notices = new List<Notice>();
+        // One view of the proposal serves every card below (each reader sees it from where they stand).
+        var view = await _cards.ViewAsync(proposal, customer, null, context.CancellationToken).ConfigureAwait(false);
         string answer;
         var decision = proposal.DecisionComment is { Length: > 0 } c ? $": \"{c}\"" : string.Empty;
         switch (proposal.Status)
@@ -85,7 +88,7 @@ internal sealed partial class CommandRunner
                     notices.Add(new Notice(
                         u,
                         $"{names(submitter)} asks for your approval of changes to {customer.Id} {customer.Name} (proposal {proposal.Id}). Type `approve {proposal.Id}` or `inbox`.",
-                        await _cards.CardAsync(proposal, customer, u, null, context.CancellationToken).ConfigureAwait(false),
+                        ApprovalCard.Build(view, u),
                         proposal.Id));
                 }
                 break;
@@ -113,11 +116,11 @@ internal sealed partial class CommandRunner
 
         if (proposal.Status is ProposalStatus.Applied or ProposalStatus.Conflict or ProposalStatus.Rejected or ProposalStatus.ChangeRequested)
         {
-            var notice = await _cards.NoticeAsync(proposal, customer, context.CancellationToken).ConfigureAwait(false);
+            var notice = OtherCards.OutcomeNotice(view);
             notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id } : n)];
         }
 
-        return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))], proposal.Id);
+        return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))], proposal.Id) { View = view };
     }
 
     /// <summary>The people a card names, from the directory (name and Teams id).</summary>

@@ -45,8 +45,5 @@ internal sealed class ApprovalCards(ProposalEngine engine, UserDirectory directo
     public async Task<AdaptiveCard> CardAsync(Proposal proposal, Customer? customer, string? viewerId, string? note, CancellationToken cancellationToken) =>
         ApprovalCard.Build(await ViewAsync(proposal, customer, note, cancellationToken).ConfigureAwait(false), viewerId);
 
-    public async Task<AdaptiveCard> NoticeAsync(Proposal proposal, Customer customer, CancellationToken cancellationToken) =>
-        OtherCards.OutcomeNotice(await ViewAsync(proposal, customer, null, cancellationToken).ConfigureAwait(false));
-
     public static System.Text.Json.JsonElement Json(AdaptiveCard card) => CardJson.ToElement(card);
 }

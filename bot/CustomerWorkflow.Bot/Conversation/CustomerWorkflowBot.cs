@@ -218,8 +218,10 @@ internal sealed partial class CustomerWorkflowBot(
 
         var text = result is null ? "This action was already taken." : string.Join('\n', result.Replies.Select(r => r.Text));
         note ??= result is null ? text : null;
-        var now = await engine.GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false);
-        var card = await cards.CardAsync(now, null, user.Id, note, cancellationToken).ConfigureAwait(false);
+        // A decision that went through already holds the proposal as it now stands; otherwise read where it stands.
+        var card = result?.View is { } decided && note is null
+            ? ApprovalCard.Build(decided, user.Id)
+            : await cards.CardAsync(await engine.GetProposalAsync(proposalId, cancellationToken).ConfigureAwait(false), null, user.Id, note, cancellationToken).ConfigureAwait(false);
         if (result is not null)
         {
             Deliver(turnContext, result.Notices, result.ProposalId);
