@@ -29,6 +29,7 @@ public sealed class FakeChannel : IAsyncDisposable
     private long _sequence;
     private int _throttle;
     private int _refuse;
+    private readonly ConcurrentDictionary<string, byte> _refusedConversations = new(StringComparer.Ordinal);
 
     private FakeChannel(WebApplication app) => _app = app;
 
@@ -47,6 +48,9 @@ public sealed class FakeChannel : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> sends are answered 403 (recorded as <c>refused</c>), as for a bot removed from the chat.</summary>
     public void Refuse(int count) => Volatile.Write(ref _refuse, count);
+
+    /// <summary>Every send, reply and update into this conversation is answered 403 from now on (the user removed the app).</summary>
+    public void RefuseConversation(string conversationId) => _refusedConversations[conversationId] = 0;
 
     public void AddMember(TeamsChannelAccount member)
     {
@@ -103,7 +107,7 @@ public sealed class FakeChannel : IAsyncDisposable
             return Results.StatusCode(429);
         }
 
-        if (kind != "delete" && Interlocked.Decrement(ref _refuse) >= 0)
+        if (kind != "delete" && (_refusedConversations.ContainsKey(conversationId) || Interlocked.Decrement(ref _refuse) >= 0))
         {
             Record("refused", conversationId, activityId, null, context.Request.Headers.Authorization);
             return Results.StatusCode(403);

@@ -64,8 +64,8 @@ internal sealed partial class Notifier(
             try
             {
                 string? activityId = null;
-                await adapter.ContinueConversationAsync(reference, async (context, ct) =>
-                    activityId = (await context.SendActivityAsync(Message(notice), ct).ConfigureAwait(false)).Id, cancellationToken).ConfigureAwait(false);
+                await Retry.RunAsync(() => adapter.ContinueConversationAsync(reference, async (context, ct) =>
+                    activityId = (await context.SendActivityAsync(Message(notice), ct).ConfigureAwait(false)).Id, cancellationToken), cancellationToken).ConfigureAwait(false);
                 if (notice.ProposalId is { } proposalId && notice.Card is not null && activityId is not null)
                 {
                     await delivery.AddSentCardAsync(new SentCard(proposalId, notice.UserId, address!.ToJson(), activityId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);

@@ -249,4 +249,18 @@ public sealed class CardFlowTests : IAsyncLifetime
         Assert.Contains("\"userIds\"", Json(toArun.Attachments![0].Content), StringComparison.Ordinal);
         Assert.Contains(Arun.ChannelId, Json(toArun.Attachments[0].Content), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_notice_that_cannot_be_delivered_is_logged_shown_in_history_and_the_decision_stands()
+    {
+        _host.Channel.RefuseConversation(Arun.ConversationId);
+        await Clerk.SendAsync("set US-001 CreditLimit=300000");
+
+        var submit = await Clerk.SendAsync("submit US-001");
+
+        Assert.Contains(submit.Replies, r => r.Text!.Contains("I couldn't notify Arun Approver", StringComparison.Ordinal));
+        Assert.Single(submit.SentTo(Farah));
+        Assert.Equal(ProposalStatus.PendingApproval, (await _host.Engine.GetProposalAsync("US-001-P1")).Status);
+        (await Clerk.SendAsync("history US-001")).ReplyText("⚠ notice to Arun Approver not delivered");
+    }
 }
