@@ -16,19 +16,19 @@ public interface IChannelTokenProvider
 public sealed class ClientCredentialsTokenProvider : IChannelTokenProvider, IDisposable
 {
     /// <summary>Renew this long before expiry so a token never expires in flight.</summary>
-    public static readonly TimeSpan RenewalMargin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan RenewalMargin = RenewingToken.RenewalMargin;
 
     private readonly HttpClient _http;
     private readonly BotProtocolOptions _options;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _cached;
+    private readonly RenewingToken _token;
 
     public ClientCredentialsTokenProvider(HttpClient http, BotProtocolOptions options, TimeProvider? time = null)
     {
         _http = http;
         _options = options;
         _time = time ?? TimeProvider.System;
+        _token = new RenewingToken(_time);
         if (!options.IsAnonymous && !options.EffectiveLoginUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException("The login URL must be https.", nameof(options));
@@ -42,34 +42,14 @@ public sealed class ClientCredentialsTokenProvider : IChannelTokenProvider, IDis
             return null;
         }
 
-        if (Fresh() is { } token)
+        return await _token.GetAsync(async ct =>
         {
-            return token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (Fresh() is { } fetchedMeanwhile)
-            {
-                return fetchedMeanwhile;
-            }
-
-            var response = await RequestAsync(cancellationToken).ConfigureAwait(false);
-            var lifetime = TimeSpan.FromSeconds(Math.Max(0, response.ExpiresIn));
-            var renewIn = lifetime > RenewalMargin * 2 ? lifetime - RenewalMargin : lifetime / 2;
-            _cached = (response.AccessToken!, _time.GetUtcNow() + renewIn);
-            return response.AccessToken;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            var response = await RequestAsync(ct).ConfigureAwait(false);
+            return (response.AccessToken!, _time.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(0, response.ExpiresIn)));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _gate.Dispose();
-
-    private string? Fresh() => _cached is { } cached && _time.GetUtcNow() < cached.RenewAt ? cached.Token : null;
+    public void Dispose() => _token.Dispose();
 
     private async Task<TokenResponse> RequestAsync(CancellationToken cancellationToken)
     {

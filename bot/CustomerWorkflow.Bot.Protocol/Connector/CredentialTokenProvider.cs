@@ -12,15 +12,13 @@ public sealed class CredentialTokenProvider : IChannelTokenProvider, IDisposable
 {
     private readonly TokenCredential _credential;
     private readonly TokenRequestContext _request;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Token, DateTimeOffset RenewAt)? _cached;
+    private readonly RenewingToken _token;
 
     public CredentialTokenProvider(TokenCredential credential, BotProtocolOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _credential = credential;
-        _time = time ?? TimeProvider.System;
+        _token = new RenewingToken(time ?? TimeProvider.System);
         _request = new TokenRequestContext([options.ToChannelFromBotOAuthScope.TrimEnd('/') + "/.default"], tenantId: options.MicrosoftAppTenantId);
     }
 
@@ -58,43 +56,19 @@ public sealed class CredentialTokenProvider : IChannelTokenProvider, IDisposable
         return null;
     }
 
-    public async Task<string?> GetTokenAsync(CancellationToken cancellationToken)
-    {
-        if (Fresh() is { } token)
+    public async Task<string?> GetTokenAsync(CancellationToken cancellationToken) =>
+        await _token.GetAsync(async ct =>
         {
-            return token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (Fresh() is { } fetchedMeanwhile)
-            {
-                return fetchedMeanwhile;
-            }
-
-            AccessToken access;
             try
             {
-                access = await _credential.GetTokenAsync(_request, cancellationToken).ConfigureAwait(false);
+                var access = await _credential.GetTokenAsync(_request, ct).ConfigureAwait(false);
+                return (access.Token, access.ExpiresOn);
             }
             catch (AuthenticationFailedException exception)
             {
                 throw new ChannelTokenException($"The credential could not get a channel token: {exception.GetType().Name}.");
             }
+        }, cancellationToken).ConfigureAwait(false);
 
-            var lifetime = access.ExpiresOn - _time.GetUtcNow();
-            var renewIn = lifetime > ClientCredentialsTokenProvider.RenewalMargin * 2 ? lifetime - ClientCredentialsTokenProvider.RenewalMargin : lifetime / 2;
-            _cached = (access.Token, _time.GetUtcNow() + renewIn);
-            return access.Token;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public void Dispose() => _gate.Dispose();
-
-    private string? Fresh() => _cached is { } cached && _time.GetUtcNow() < cached.RenewAt ? cached.Token : null;
+    public void Dispose() => _token.Dispose();
 }
