@@ -49,10 +49,11 @@ internal sealed partial class CommandRunner
     }
 
     /// <summary>Runs a decision by command: the proposal id first, the comment or reason after it.</summary>
-    public async Task<CommandResult> DecideAsync(CommandContext context, string verb, Func<string, string?, long?, Task<ProposalResult>> decide, long? expectedVersion = null, string? proposalId = null, string? comment = null)
+    /// <param name="before">The proposal as the caller just read it, if it did (saves reading it again).</param>
+    public async Task<CommandResult> DecideAsync(CommandContext context, string verb, Func<string, string?, long?, Task<ProposalResult>> decide, long? expectedVersion = null, string? proposalId = null, string? comment = null, Proposal? before = null)
     {
         var id = proposalId ?? Required(context, 0, $"which proposal to {verb}, like `approve US-001-P1`");
-        var before = await _engine.GetProposalAsync(id, context.CancellationToken).ConfigureAwait(false);
+        before ??= await _engine.GetProposalAsync(id, context.CancellationToken).ConfigureAwait(false);
         var result = await decide(id, comment ?? CommandLine.Rest(context.Args, 1), expectedVersion).ConfigureAwait(false);
         return await OutcomeAsync(context, before, result).ConfigureAwait(false);
     }

@@ -199,7 +199,7 @@ internal sealed partial class CustomerWorkflowBot(
                         return CommandResult.Say(note);
                     }
 
-                    return await runner.DecideAsync(context, words, (id, rest, expected) => engine.DelegateAsync(actor, id, target.Id, rest, expected, cancellationToken), version, proposalId, comment).ConfigureAwait(false);
+                    return await runner.DecideAsync(context, words, (id, rest, expected) => engine.DelegateAsync(actor, id, target.Id, rest, expected, cancellationToken), version, proposalId, comment, current).ConfigureAwait(false);
                 }
 
                 return await runner.DecideAsync(context, words, (id, rest, expected) => words switch
@@ -207,7 +207,7 @@ internal sealed partial class CustomerWorkflowBot(
                     "approve" => engine.ApproveAsync(actor, id, rest, expected, cancellationToken),
                     "reject" => engine.RejectAsync(actor, id, rest, expected, cancellationToken),
                     _ => engine.RequestChangeAsync(actor, id, rest, expected, cancellationToken),
-                }, version, proposalId, comment).ConfigureAwait(false);
+                }, version, proposalId, comment, current).ConfigureAwait(false);
             }
             catch (WorkflowException refusal)
             {
