@@ -67,10 +67,10 @@ internal sealed partial class CommandRunner
         var proposal = result.Proposal;
         var customer = result.Customer;
         var submitter = proposal.SubmittedBy ?? proposal.CreatedBy;
-        var names = await NamesAsync([.. proposal.DueApprovers, submitter], context.CancellationToken).ConfigureAwait(false);
         var notices = new List<Notice>();
-        // One view of the proposal serves every card below (each reader sees it from where they stand).
+        // One view of the proposal serves every card below (each reader sees it from where they stand) and the names.
         var view = await _cards.ViewAsync(proposal, customer, null, context.CancellationToken).ConfigureAwait(false);
+        Func<string, string> names = view.People.Name;
         string answer;
         var decision = proposal.DecisionComment is { Length: > 0 } c ? $": \"{c}\"" : string.Empty;
         switch (proposal.Status)
