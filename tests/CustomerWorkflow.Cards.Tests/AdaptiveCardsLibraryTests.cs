@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
+
+using CustomerWorkflow.Testing;
 
 namespace CustomerWorkflow.Cards.Tests;
 
@@ -22,7 +23,7 @@ public sealed class AdaptiveCardsLibraryTests
             // A card with a mistake must be reported, or an empty report would prove nothing.
             await File.WriteAllTextAsync(Path.Combine(folder, "zz-control.json"), """{"type":"AdaptiveCard","version":"1.5","body":[{"type":"NoSuchElement"}]}""");
 
-            var output = await Node.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "tests", "js", "validate-cards.cjs"), folder);
+            var output = await NodeScript.RunAsync("validate-cards.cjs", folder);
             using var report = JsonDocument.Parse(output);
             var results = report.RootElement.GetProperty("results");
 
@@ -36,45 +37,6 @@ public sealed class AdaptiveCardsLibraryTests
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-}
-
-/// <summary>Runs a Node.js script from the repository root (where npm installed node_modules).</summary>
-internal static class Node
-{
-    public static async Task<string> RunAsync(string script, params string[] args)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = TestPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("Node.js is needed for the card tests (node on PATH); install it and run `npm ci` at the repository root.", e);
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, $"node {Path.GetFileName(script)} exited with {process.ExitCode}: {await stderr}");
-            return await stdout;
         }
     }
 }

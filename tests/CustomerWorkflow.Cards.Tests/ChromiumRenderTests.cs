@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using CustomerWorkflow.Testing;
+
 namespace CustomerWorkflow.Cards.Tests;
 
 /// <summary>
@@ -11,8 +13,7 @@ public sealed class ChromiumRenderTests
     [Fact]
     public async Task Every_card_renders_in_Chromium_and_user_text_stays_literal()
     {
-        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"Chromium is needed for the card rendering test: apt-get install -y chromium (or set CHROMIUM_PATH). Not found at {chromium}.");
+        NodeScript.Chromium();
         var folder = Path.Combine(Path.GetTempPath(), "cw-render-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var shots = Path.Combine(TestPaths.RepositoryRoot, "TestResults", "card-screenshots");
@@ -24,7 +25,7 @@ public sealed class ChromiumRenderTests
                 await File.WriteAllTextAsync(Path.Combine(folder, name + ".json"), CardJson.Serialize(card));
             }
 
-            var output = await Node.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "tests", "js", "render-cards.cjs"), folder, shots);
+            var output = await NodeScript.RunAsync("render-cards.cjs", folder, shots);
             using var report = JsonDocument.Parse(output);
 
             foreach (var (name, _) in cards)

@@ -1,4 +1,5 @@
 using CustomerWorkflow.Bot.Conversation;
+using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Core.Engine;
@@ -68,6 +69,7 @@ public static class BotHost
         services.AddSingleton<IDeliveryStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
         services.AddSingleton<ApprovalCards>();
         services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<WebChat.WebChatChannel>();
         services.AddHostedService<DeliveryWorker>();
         services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
@@ -81,6 +83,11 @@ public static class BotHost
     public static WebApplication MapCustomerWorkflowBot(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (WebChat.WebChatEndpoints.IsEnabled(app.Configuration, app.Services.GetRequiredService<BotProtocolOptions>()))
+        {
+            app.MapWebChat();
+        }
+
         app.MapBotMessages("/api/messages");
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;

@@ -1,3 +1,4 @@
+using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Samples;
 using CustomerWorkflow.Core.Storage;
@@ -15,6 +16,9 @@ internal sealed partial class StoreInitializer(
     IUserStore users,
     ProposalEngine engine,
     WorkflowHostOptions options,
+    UserDirectory directory,
+    IConfiguration configuration,
+    BotProtocolOptions protocol,
     ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -25,6 +29,18 @@ internal sealed partial class StoreInitializer(
         {
             seeded = await SampleData.SeedAsync(store, cancellationToken).ConfigureAwait(false);
             await SampleData.SeedUsersAsync(users, cancellationToken).ConfigureAwait(false);
+            if (WebChat.WebChatEndpoints.IsEnabled(configuration, protocol))
+            {
+                // In the web chat the sample users have known channel ids, so the bot can open their chats before they write.
+                foreach (var user in SampleData.Users)
+                {
+                    var known = await directory.GetAsync(user.Id, cancellationToken).ConfigureAwait(false);
+                    if (known is { ChannelUserId: null })
+                    {
+                        await directory.MeetAsync(known with { ChannelUserId = WebChat.WebChatChannel.ChannelUserId(user.Id) }, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
         }
 
         var count = await ((IWorkflowStore)store).CountCustomersAsync(cancellationToken).ConfigureAwait(false);

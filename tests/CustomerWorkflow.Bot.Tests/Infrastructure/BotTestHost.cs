@@ -77,6 +77,8 @@ public sealed class BotTestHost : IAsyncDisposable
             ["Storage:Sqlite:Path"] = Path.Combine(folder, "bot.db"),
             ["Workflow:SampleData"] = "true",
             ["Workflow:Admins"] = AdminUpn,
+            // These tests play Teams; the built-in web chat has its own browser test.
+            ["WebChat:Enabled"] = "false",
         };
         if (authenticated)
         {
