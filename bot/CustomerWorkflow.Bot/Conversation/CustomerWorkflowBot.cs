@@ -185,7 +185,10 @@ internal sealed partial class CustomerWorkflowBot(
 
         var context = new CommandContext(turnContext, user, actor, [], cancellationToken);
         string? note = null;
-        var result = await ClaimedAsync(turnContext, true, async () =>
+
+        // A click that carries the card's version needs no durable claim: the engine acts only on that version, so a
+        // redelivery (even to another instance) is refused as stale and changes nothing. One commit per approval.
+        var result = await ClaimedAsync(turnContext, version is null, async () =>
         {
             try
             {
