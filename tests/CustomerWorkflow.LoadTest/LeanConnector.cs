@@ -50,15 +50,11 @@ internal sealed class LeanConnector : IAsyncDisposable
 
     public static async Task<LeanConnector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestTls.ServerCertificate)));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var connector = new LeanConnector(app);
         app.Run(connector.HandleAsync);
         await app.StartAsync();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        var port = LoopbackApp.Port(app);
         connector.ServiceUrl = $"https://localhost:{port}/amer/";
         return connector;
     }

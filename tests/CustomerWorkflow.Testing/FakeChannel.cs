@@ -66,21 +66,7 @@ public sealed class FakeChannel : IAsyncDisposable
 
     public static async Task<FakeChannel> StartAsync(bool https = false, ILoggerProvider? logging = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (logging is not null)
-        {
-            builder.Logging.AddProvider(logging);
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            if (https)
-            {
-                listen.UseHttps(TestTls.ServerCertificate);
-            }
-        }));
-        var app = builder.Build();
+        var app = LoopbackApp.Create(https, logging);
         var channel = new FakeChannel(app);
         app.MapPost("/amer/v3/conversations/{conversationId}/activities", (HttpContext c, string conversationId) => channel.ReceiveAsync(c, "send", conversationId, null));
         app.MapPost("/amer/v3/conversations/{conversationId}/activities/{activityId}", (HttpContext c, string conversationId, string activityId) => channel.ReceiveAsync(c, "reply", conversationId, activityId));
@@ -93,7 +79,7 @@ public sealed class FakeChannel : IAsyncDisposable
             return channel._members.TryGetValue(memberId, out var member) ? Results.Json(member, ProtocolJson.Options) : Results.NotFound();
         });
         await app.StartAsync().ConfigureAwait(false);
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        var port = LoopbackApp.Port(app);
         channel.ServiceUrl = https ? $"https://localhost:{port}/amer/" : $"http://127.0.0.1:{port}/amer/";
         return channel;
     }

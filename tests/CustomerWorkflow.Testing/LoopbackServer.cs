@@ -27,11 +27,7 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static async Task<LoopbackServer> StartAsync(Func<HttpContext, string, Task> handle)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestTls.ServerCertificate)));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new LoopbackServer(app);
         app.Run(async context =>
         {
@@ -45,7 +41,7 @@ public sealed class LoopbackServer : IAsyncDisposable
             await handle(context, body);
         });
         await app.StartAsync();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        var port = LoopbackApp.Port(app);
         server.BaseAddress = new Uri($"https://localhost:{port}/");
         return server;
     }

@@ -45,11 +45,7 @@ public sealed class MetadataServer : IAsyncDisposable
 
     public static async Task<MetadataServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(TestTls.ServerCertificate)));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new MetadataServer(app);
 
         app.MapGet("/.well-known/openidconfiguration", async context =>
@@ -78,7 +74,7 @@ public sealed class MetadataServer : IAsyncDisposable
         });
 
         await app.StartAsync().ConfigureAwait(false);
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        var port = LoopbackApp.Port(app);
         server.BaseAddress = new Uri($"https://localhost:{port}/");
         return server;
     }
