@@ -38,6 +38,13 @@ public sealed partial class BotAdapter
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>
+    /// A channel on this host that has no tokens to give (the built-in web chat when it is enabled beside an app id):
+    /// when it says yes for a request without a valid token, the activity is taken as unauthenticated — nothing it names
+    /// is trusted, so the bot's token never goes to its serviceUrl. Null: only tokens count.
+    /// </summary>
+    public Func<HttpContext, Activity, bool>? AcceptWithoutToken { get; set; }
+
     /// <summary>Runs when a turn throws: tell the user, log the rest. The default sends a short apology.</summary>
     public Func<ITurnContext, Exception, CancellationToken, Task>? OnTurnError { get; set; }
 
@@ -83,6 +90,11 @@ public sealed partial class BotAdapter
         }
 
         var authentication = await _validator.AuthenticateAsync(request.Headers.Authorization, activity, cancellationToken).ConfigureAwait(false);
+        if (!authentication.Succeeded && string.IsNullOrEmpty(request.Headers.Authorization) && AcceptWithoutToken?.Invoke(http, activity) == true)
+        {
+            authentication = BotAuthenticationResult.Anonymous();
+        }
+
         if (!authentication.Succeeded)
         {
             response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -28,6 +28,10 @@ internal static class WebChatEndpoints
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
+        // Beside an app id the page has no channel token to send: its own activities are taken, unauthenticated, when
+        // they come from this machine and name this host's web chat as their serviceUrl (development mode takes them anyway).
+        app.Services.GetRequiredService<Protocol.Hosting.BotAdapter>().AcceptWithoutToken = IsLocalWebChat;
+
         var connector = app.MapGroup("/webchat/v3/conversations");
         connector.MapPost("/{conversationId}/activities", (string conversationId, Activity activity) =>
             Results.Json(new ResourceResponse(channel.Add(conversationId, activity)), ProtocolJson.Options));
@@ -67,6 +71,16 @@ internal static class WebChatEndpoints
             var (version, activities, deleted) = channel.Changes(conversationId, since ?? 0);
             return Results.Json(new { version, activities, deleted }, ProtocolJson.Options);
         });
+    }
+
+    private static bool IsLocalWebChat(HttpContext http, Activity activity)
+    {
+        var remote = http.Connection.RemoteIpAddress;
+        var own = $"{http.Request.Scheme}://{http.Request.Host}/webchat/";
+        return remote is not null && System.Net.IPAddress.IsLoopback(remote)
+            && activity.ChannelId == WebChatChannel.ChannelId
+            && string.Equals(activity.ServiceUrl, own, StringComparison.OrdinalIgnoreCase)
+            && Uri.TryCreate(own, UriKind.Absolute, out var uri) && uri.IsLoopback;
     }
 
     private static TeamsChannelAccount Member(string id, string name) => new()

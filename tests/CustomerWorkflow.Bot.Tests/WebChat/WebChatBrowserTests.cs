@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CustomerWorkflow.Bot.Hosting;
 using CustomerWorkflow.Core.Engine;
@@ -25,23 +26,27 @@ public sealed class WebChatBrowserTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
+        (_app, _baseUrl) = await StartAsync(Path.Combine(_folder, "bot.db"), []);
+    }
+
+    /// <summary>The production host on Kestrel over loopback (the browser needs a real port), with extra settings.</summary>
+    private static async Task<(WebApplication App, Uri BaseUrl)> StartAsync(string database, Dictionary<string, string?> settings)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(BotHost).Assembly.GetName().Name,
             ContentRootPath = Path.Combine(NodeScript.RepositoryRoot, "bot", "CustomerWorkflow.Bot"),
             Args = [],
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Storage:Sqlite:Path"] = Path.Combine(_folder, "bot.db"),
-        });
+        settings["urls"] = "http://127.0.0.1:0";
+        settings["Storage:Sqlite:Path"] = database;
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddCustomerWorkflowBot();
-        _app = builder.Build();
-        _app.MapCustomerWorkflowBot();
-        await _app.StartAsync();
-        _baseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        var app = builder.Build();
+        app.MapCustomerWorkflowBot();
+        await app.StartAsync();
+        return (app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/"));
     }
 
     public async Task DisposeAsync()
@@ -105,5 +110,40 @@ public sealed class WebChatBrowserTests : IAsyncLifetime
         await using var production = await Infrastructure.BotTestHost.StartAsync(authenticated: true, new Dictionary<string, string?> { ["WebChat:Enabled"] = null });
         Assert.Equal(HttpStatusCode.NotFound, (await production.Client.GetAsync("/webchat/api/users")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await production.Client.PostAsync("/webchat/v3/conversations/x/activities", new StringContent("{}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Enabled_beside_an_app_id_the_page_is_answered_but_nothing_else_gets_in_without_a_token()
+    {
+        var (app, baseUrl) = await StartAsync(Path.Combine(_folder, "with-app-id.db"), new Dictionary<string, string?>
+        {
+            ["MicrosoftAppId"] = ChannelAuthority.AppId,
+            ["MicrosoftAppPassword"] = "secret",
+            ["WebChat:Enabled"] = "true",
+            ["Workflow:SampleData"] = "true",
+        });
+        await using var _ = app;
+        using var client = new HttpClient { BaseAddress = baseUrl };
+        object Activity(string channelId, string serviceUrl) => new
+        {
+            type = "message",
+            id = Guid.NewGuid().ToString("N"),
+            channelId,
+            serviceUrl,
+            from = new { id = "wc:sample-clerk", name = "Chloe Clerk", aadObjectId = "sample-clerk" },
+            recipient = new { id = "webchat-bot" },
+            conversation = new { id = "webchat-sample-clerk", conversationType = "personal" },
+            text = "customer US-001",
+        };
+
+        var page = await client.PostAsJsonAsync("/api/messages", Activity("webchat", new Uri(baseUrl, "/webchat/").ToString()));
+        var teams = await client.PostAsJsonAsync("/api/messages", Activity("msteams", new Uri(baseUrl, "/webchat/").ToString()));
+        var elsewhere = await client.PostAsJsonAsync("/api/messages", Activity("webchat", "http://127.0.0.2:9/webchat/"));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, teams.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+        var conversation = await client.GetStringAsync("/webchat/api/conversations/webchat-sample-clerk?since=0");
+        Assert.Contains("Customer US-001 Contoso Retail", conversation, StringComparison.Ordinal);
     }
 }
