@@ -10,7 +10,7 @@ var duration = 20.0;
 var warmup = 5.0;
 var tokenCount = 1;
 var scenario = "read";
-var proposals = 40_000;
+var proposals = 60_000;
 var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
