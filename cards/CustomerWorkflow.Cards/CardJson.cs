@@ -24,5 +24,10 @@ public static class CardJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Cards carry user text and are read by people reviewing snapshots: keep it readable (JSON stays valid).
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Generated at build time: a card is serialised on every answer that carries one.
+        TypeInfoResolver = CardJsonContext.Default,
     };
 }
+
+[JsonSerializable(typeof(AdaptiveCard))]
+internal sealed partial class CardJsonContext : JsonSerializerContext;
