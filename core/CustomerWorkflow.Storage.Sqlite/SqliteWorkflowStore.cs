@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
@@ -22,6 +23,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
 
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
+    private readonly ConditionalWeakTable<Customer, StrongBox<long>> _readAt = [];
     private volatile SettingsRecord? _settings;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
@@ -282,11 +284,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             ? _pool.WriteAsync(c => Convert.ToInt64(c.Command($"PRAGMA {pragma};").ExecuteScalar(), CultureInfo.InvariantCulture), CancellationToken.None)
             : throw new ArgumentException("Not a pragma name.", nameof(pragma));
 
-    private static void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
+    private void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
     {
         var customer = write.Customer;
         var proposal = write.Proposal;
         var open = proposal is { IsOpen: true } ? proposal : null;
+
+        // The customer as it was read at the version this write expects (customers are immutable, and the version
+        // check below fails if the row moved since): its stored fields and search text are already right.
+        var unchanged = write.ExpectedVersion != 0 && _readAt.TryGetValue(customer, out var readAt) && readAt.Value == write.ExpectedVersion;
 
         // The version check comes first, so a lost race fails before anything else is touched. Without a proposal
         // the open slot is left as it is; with one, it must be empty or hold that same proposal (one open per customer).
@@ -305,6 +311,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 WHERE id = $id AND version = $expected
                 """, tx);
         }
+        else if (unchanged)
+        {
+            command = c.Command("""
+                UPDATE customers SET proposal_seq = $seq,
+                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, version = version + 1
+                WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
+                """, tx);
+            command.Parameters.AddWithValue("$proposal", proposal.Id);
+        }
         else
         {
             command = c.Command("""
@@ -316,8 +331,12 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }
 
         command.Parameters.AddWithValue("$id", customer.Id);
-        command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
-        command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+        if (!unchanged || proposal is null)
+        {
+            command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
+            command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+        }
+
         command.Parameters.AddWithValue("$seq", write.ProposalSequence);
         if (write.ExpectedVersion != 0)
         {
@@ -395,11 +414,18 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private static string UpdatedAt(Proposal proposal) =>
         Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt);
 
-    private static CustomerRecord ReadRecord(SqliteDataReader reader)
+    /// <summary>
+    /// A customer unit from its row. The JSON columns are read as the UTF-8 bytes SQLite stores and parsed from
+    /// those. The customer is remembered with the version it was read at, so writing it back unchanged at that
+    /// version can leave its fields alone (see <see cref="WriteRecord"/>).
+    /// </summary>
+    private CustomerRecord ReadRecord(SqliteDataReader reader)
     {
-        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetString(1)));
-        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetString(4));
-        return new CustomerRecord(customer, proposal, reader.GetInt32(2), reader.GetInt64(3));
+        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetFieldValue<byte[]>(1)));
+        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetFieldValue<byte[]>(4));
+        var version = reader.GetInt64(3);
+        _readAt.AddOrUpdate(customer, new StrongBox<long>(version));
+        return new CustomerRecord(customer, proposal, reader.GetInt32(2), version);
     }
 
     private Task<IReadOnlyList<Proposal>> QueryProposals(string sql, string parameter, int? max) =>

@@ -50,10 +50,13 @@ internal static class StoredShapes
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static Dictionary<string, string> Fields(string json)
+    public static Dictionary<string, string> Fields(string json) => Fields(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>The field map from its stored UTF-8 text, as SQLite holds it (no detour through a string).</summary>
+    public static Dictionary<string, string> Fields(ReadOnlySpan<byte> utf8Json)
     {
         var values = new Dictionary<string, string>(16, StringComparer.OrdinalIgnoreCase);
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var reader = new Utf8JsonReader(utf8Json);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -69,6 +72,11 @@ internal static class StoredShapes
 
     public static Proposal Proposal(string json) =>
         Core.Proposals.Proposal.FromState(JsonSerializer.Deserialize(json, StoredJson.Default.ProposalState)
+            ?? throw new InvalidDataException("A stored proposal is empty."));
+
+    /// <summary>A proposal from its stored UTF-8 text, as SQLite holds it (no detour through a string).</summary>
+    public static Proposal Proposal(ReadOnlySpan<byte> utf8Json) =>
+        Core.Proposals.Proposal.FromState(JsonSerializer.Deserialize(utf8Json, StoredJson.Default.ProposalState)
             ?? throw new InvalidDataException("A stored proposal is empty."));
 
     public static string Settings(WorkflowSettings settings) => JsonSerializer.Serialize(StoredSettings.From(settings), StoredJson.Default.StoredSettings);
