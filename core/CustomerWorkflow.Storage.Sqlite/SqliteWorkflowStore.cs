@@ -24,6 +24,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
     private readonly ConditionalWeakTable<Customer, StrongBox<long>> _readAt = [];
+    private readonly ConditionalWeakTable<Proposal, ListedUsers> _listedUsers = [];
     private volatile SettingsRecord? _settings;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
@@ -379,15 +380,22 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }
 
         // The creator and the submitter list the proposal as theirs; an entry that exists is left alone (no page written).
-        var users = c.Command("""
-            INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
-            SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
-            """, tx);
-        users.Parameters.AddWithValue("$created", proposal.CreatedBy);
-        users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
-        users.Parameters.AddWithValue("$id", proposal.Id);
-        users.Parameters.AddWithValue("$customer", customer.Id);
-        users.ExecuteNonQuery();
+        // A proposal read from this store with the same creator and submitter has its entries already (they are
+        // written with every proposal write and never removed): then there is nothing to look up.
+        if (!_listedUsers.TryGetValue(proposal, out var listed)
+            || !string.Equals(listed.CreatedBy, proposal.CreatedBy, StringComparison.Ordinal)
+            || !string.Equals(listed.SubmittedBy, proposal.SubmittedBy, StringComparison.Ordinal))
+        {
+            var users = c.Command("""
+                INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
+                SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
+                """, tx);
+            users.Parameters.AddWithValue("$created", proposal.CreatedBy);
+            users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
+            users.Parameters.AddWithValue("$id", proposal.Id);
+            users.Parameters.AddWithValue("$customer", customer.Id);
+            users.ExecuteNonQuery();
+        }
 
         foreach (var entry in proposal.NewHistory)
         {
@@ -417,7 +425,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// <summary>
     /// A customer unit from its row. The JSON columns are read as the UTF-8 bytes SQLite stores and parsed from
     /// those. The customer is remembered with the version it was read at, so writing it back unchanged at that
-    /// version can leave its fields alone (see <see cref="WriteRecord"/>).
+    /// version can leave its fields alone, and the open proposal with the users it was listed for (see
+    /// <see cref="WriteRecord"/>).
     /// </summary>
     private CustomerRecord ReadRecord(SqliteDataReader reader)
     {
@@ -425,6 +434,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetFieldValue<byte[]>(4));
         var version = reader.GetInt64(3);
         _readAt.AddOrUpdate(customer, new StrongBox<long>(version));
+        if (proposal is not null)
+        {
+            _listedUsers.AddOrUpdate(proposal, new ListedUsers(proposal.CreatedBy, proposal.SubmittedBy));
+        }
+
         return new CustomerRecord(customer, proposal, reader.GetInt32(2), version);
     }
 
@@ -467,4 +481,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }, cancellationToken);
 
     private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>The users a stored proposal is listed for in <c>proposal_users</c>, as it was read.</summary>
+    private sealed record ListedUsers(string CreatedBy, string? SubmittedBy);
 }
