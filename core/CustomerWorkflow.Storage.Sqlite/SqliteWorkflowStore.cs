@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
@@ -22,6 +23,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
 
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
+    private readonly ConditionalWeakTable<Customer, StrongBox<long>> _readAt = [];
+    private readonly ConditionalWeakTable<Proposal, ListedUsers> _listedUsers = [];
     private volatile SettingsRecord? _settings;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
@@ -282,11 +285,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             ? _pool.WriteAsync(c => Convert.ToInt64(c.Command($"PRAGMA {pragma};").ExecuteScalar(), CultureInfo.InvariantCulture), CancellationToken.None)
             : throw new ArgumentException("Not a pragma name.", nameof(pragma));
 
-    private static void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
+    private void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
     {
         var customer = write.Customer;
         var proposal = write.Proposal;
         var open = proposal is { IsOpen: true } ? proposal : null;
+
+        // The customer as it was read at the version this write expects (customers are immutable, and the version
+        // check below fails if the row moved since): its stored fields and search text are already right.
+        var unchanged = write.ExpectedVersion != 0 && _readAt.TryGetValue(customer, out var readAt) && readAt.Value == write.ExpectedVersion;
 
         // The version check comes first, so a lost race fails before anything else is touched. Without a proposal
         // the open slot is left as it is; with one, it must be empty or hold that same proposal (one open per customer).
@@ -305,6 +312,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 WHERE id = $id AND version = $expected
                 """, tx);
         }
+        else if (unchanged)
+        {
+            command = c.Command("""
+                UPDATE customers SET proposal_seq = $seq,
+                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, version = version + 1
+                WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
+                """, tx);
+            command.Parameters.AddWithValue("$proposal", proposal.Id);
+        }
         else
         {
             command = c.Command("""
@@ -316,8 +332,12 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }
 
         command.Parameters.AddWithValue("$id", customer.Id);
-        command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
-        command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+        if (!unchanged || proposal is null)
+        {
+            command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
+            command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+        }
+
         command.Parameters.AddWithValue("$seq", write.ProposalSequence);
         if (write.ExpectedVersion != 0)
         {
@@ -360,15 +380,22 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }
 
         // The creator and the submitter list the proposal as theirs; an entry that exists is left alone (no page written).
-        var users = c.Command("""
-            INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
-            SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
-            """, tx);
-        users.Parameters.AddWithValue("$created", proposal.CreatedBy);
-        users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
-        users.Parameters.AddWithValue("$id", proposal.Id);
-        users.Parameters.AddWithValue("$customer", customer.Id);
-        users.ExecuteNonQuery();
+        // A proposal read from this store with the same creator and submitter has its entries already (they are
+        // written with every proposal write and never removed): then there is nothing to look up.
+        if (!_listedUsers.TryGetValue(proposal, out var listed)
+            || !string.Equals(listed.CreatedBy, proposal.CreatedBy, StringComparison.Ordinal)
+            || !string.Equals(listed.SubmittedBy, proposal.SubmittedBy, StringComparison.Ordinal))
+        {
+            var users = c.Command("""
+                INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
+                SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
+                """, tx);
+            users.Parameters.AddWithValue("$created", proposal.CreatedBy);
+            users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
+            users.Parameters.AddWithValue("$id", proposal.Id);
+            users.Parameters.AddWithValue("$customer", customer.Id);
+            users.ExecuteNonQuery();
+        }
 
         foreach (var entry in proposal.NewHistory)
         {
@@ -395,11 +422,24 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private static string UpdatedAt(Proposal proposal) =>
         Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt);
 
-    private static CustomerRecord ReadRecord(SqliteDataReader reader)
+    /// <summary>
+    /// A customer unit from its row. The JSON columns are read as the UTF-8 bytes SQLite stores and parsed from
+    /// those. The customer is remembered with the version it was read at, so writing it back unchanged at that
+    /// version can leave its fields alone, and the open proposal with the users it was listed for (see
+    /// <see cref="WriteRecord"/>).
+    /// </summary>
+    private CustomerRecord ReadRecord(SqliteDataReader reader)
     {
-        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetString(1)));
-        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetString(4));
-        return new CustomerRecord(customer, proposal, reader.GetInt32(2), reader.GetInt64(3));
+        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetFieldValue<byte[]>(1)));
+        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetFieldValue<byte[]>(4));
+        var version = reader.GetInt64(3);
+        _readAt.AddOrUpdate(customer, new StrongBox<long>(version));
+        if (proposal is not null)
+        {
+            _listedUsers.AddOrUpdate(proposal, new ListedUsers(proposal.CreatedBy, proposal.SubmittedBy));
+        }
+
+        return new CustomerRecord(customer, proposal, reader.GetInt32(2), version);
     }
 
     private Task<IReadOnlyList<Proposal>> QueryProposals(string sql, string parameter, int? max) =>
@@ -441,4 +481,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }, cancellationToken);
 
     private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>The users a stored proposal is listed for in <c>proposal_users</c>, as it was read.</summary>
+    private sealed record ListedUsers(string CreatedBy, string? SubmittedBy);
 }

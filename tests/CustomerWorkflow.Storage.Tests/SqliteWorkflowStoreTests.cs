@@ -204,6 +204,34 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
     }
 
     [Fact]
+    public async Task ProposalBodies_AreStoredCompact_AndBodiesInTheFullShapeAreStillRead()
+    {
+        await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.PercentageOf(50)), 0, []);
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000"), new("PaymentTerms", "Net60")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001", "please");
+        await engine.DelegateAsync(TestData.Approver, "US-001-P1", "approver-3", "away");
+        var open = (await Store.GetAsync("US-001"))!.OpenProposal!;
+        var full = System.Text.Json.JsonSerializer.Serialize(open.ToState(), StoredJson.Default.ProposalState);
+        using var connection = Raw();
+
+        // Stored compact: about half the full shape's bytes.
+        var stored = (string)Scalar(connection, "SELECT open_body FROM customers WHERE id = 'US-001'")!;
+        Assert.Equal(StoredShapes.Proposal(open), stored);
+        Assert.True(stored.Length * 3 < full.Length * 2, $"{stored.Length} bytes compact against {full.Length} in full.");
+
+        // A body written in the full shape (as stored before the compact one) reads back the same, and the proposal goes on.
+        Insert(connection, "UPDATE customers SET open_body = $body WHERE id = 'US-001'", ("$body", full));
+        var reread = (await Store.GetAsync("US-001"))!.OpenProposal!;
+        Assert.Equal(stored, StoredShapes.Proposal(reread));
+        Assert.Equal("approver-3", reread.Steps[0].Approvers.Single(a => a.DelegatedFrom is not null).UserId);
+        await engine.ApproveAsync(TestData.Approver2, "US-001-P1");
+        Assert.Equal(ProposalStatus.Applied, (await Store.GetProposalAsync("US-001-P1"))!.Status);
+        Assert.Equal("Net60", (await Store.GetAsync("US-001"))!.Customer[FieldCatalog.PaymentTerms]);
+    }
+
+    [Fact]
     public async Task AwaitingList_FollowsTheDueApprovers_AndEmptiesWhenTheProposalCloses()
     {
         await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.AllApprovers), 0, []);

@@ -252,6 +252,23 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ByUser_KeepsTheProposalForItsCreatorAndEverySubmitter_UntilItIsApplied()
+    {
+        await SeedAsync("US-001");
+        var engine = Engine();
+        var other = TestData.Clerk with { Id = "clerk-2" };
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001");
+        await engine.RecallAsync(TestData.Clerk, "US-001");
+        await engine.SubmitAsync(other, "US-001");
+        await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+
+        Assert.Equal(["US-001-P1"], (await Store.ListByUserAsync(TestData.Clerk.Id, 10)).Select(p => p.Id).ToArray());
+        Assert.Equal(["US-001-P1"], (await Store.ListByUserAsync(other.Id, 10)).Select(p => p.Id).ToArray());
+        Assert.Equal(ProposalStatus.Applied, (await Store.ListByUserAsync(other.Id, 10))[0].Status);
+    }
+
+    [Fact]
     public async Task Find_MatchesIdOrNameCaseInsensitively_AndTreatsWildcardsLiterally()
     {
         await Store.CommitAsync(
