@@ -7,7 +7,7 @@ using CustomerWorkflow.Testing;
 // Usage: load-test [--concurrency 32] [--duration 20] [--warmup 5] [--set Key=Value]…
 var concurrency = 32;
 var duration = 20.0;
-var warmup = 5.0;
+var warmup = 20.0;
 var tokenCount = 1;
 var scenario = "read";
 var proposals = 60_000;
