@@ -4,7 +4,7 @@ using CustomerWorkflow.LoadTest;
 using CustomerWorkflow.Testing;
 
 // Load test of issue 3: `customer <id>` turns over authenticated POST /api/messages, replies to a loopback connector.
-// Usage: load-test [--concurrency 32] [--duration 20] [--warmup 5] [--set Key=Value]…
+// Usage: load-test [--scenario read|approve] [--concurrency 32] [--duration 20] [--warmup 20] [--set Key=Value]…
 var concurrency = 32;
 var duration = 20.0;
 var warmup = 20.0;
@@ -41,7 +41,7 @@ for (var i = 0; i < args.Length; i++)
             extra[pair[..eq]] = pair[(eq + 1)..];
             break;
         default:
-            Console.Error.WriteLine("usage: load-test [--scenario read|approve] [--proposals 40000] [--concurrency 32] [--duration 20] [--warmup 5] [--tokens 1] [--set Key=Value]…");
+            Console.Error.WriteLine("usage: load-test [--scenario read|approve] [--proposals 60000] [--concurrency 32] [--duration 20] [--warmup 20] [--tokens 1] [--set Key=Value]…");
             return 2;
     }
 }
