@@ -10,7 +10,7 @@ var duration = 20.0;
 var warmup = 20.0;
 var tokenCount = 1;
 var scenario = "read";
-var proposals = 60_000;
+var proposals = 100_000;
 var extra = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
@@ -41,7 +41,7 @@ for (var i = 0; i < args.Length; i++)
             extra[pair[..eq]] = pair[(eq + 1)..];
             break;
         default:
-            Console.Error.WriteLine("usage: load-test [--scenario read|approve] [--proposals 60000] [--concurrency 32] [--duration 20] [--warmup 20] [--tokens 1] [--set Key=Value]…");
+            Console.Error.WriteLine("usage: load-test [--scenario read|approve] [--proposals 100000] [--concurrency 32] [--duration 20] [--warmup 20] [--tokens 1] [--set Key=Value]…");
             return 2;
     }
 }
