@@ -54,7 +54,6 @@ internal sealed class LoadTestHost : IAsyncDisposable
 
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["urls"] = "http://127.0.0.1:0",
             ["Storage:Sqlite:Path"] = Path.Combine(folder, "bot.db"),
             ["Workflow:SampleData"] = "true",
             ["MicrosoftAppType"] = "SingleTenant",
@@ -70,20 +69,8 @@ internal sealed class LoadTestHost : IAsyncDisposable
             settings[key] = value;
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(BotHost).Assembly.GetName().Name,
-            Args = [],
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddCustomerWorkflowBot();
-        builder.Services.AddHttpClient(BotProtocolServiceCollectionExtensions.ConnectorHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
-        builder.Services.AddHttpClient(BotProtocolServiceCollectionExtensions.AuthorityHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
-        var app = builder.Build();
-        app.MapCustomerWorkflowBot();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new LoadTestHost(app, authority, tokens, connector, folder, new Uri(new Uri(address), "/api/messages"));
+        var (app, baseUrl) = await KestrelBotHost.StartAsync(settings);
+        return new LoadTestHost(app, authority, tokens, connector, folder, new Uri(baseUrl, "/api/messages"));
     }
 
     public async ValueTask DisposeAsync()

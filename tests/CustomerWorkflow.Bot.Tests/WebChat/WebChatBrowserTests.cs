@@ -30,23 +30,10 @@ public sealed class WebChatBrowserTests : IAsyncLifetime
     }
 
     /// <summary>The production host on Kestrel over loopback (the browser needs a real port), with extra settings.</summary>
-    private static async Task<(WebApplication App, Uri BaseUrl)> StartAsync(string database, Dictionary<string, string?> settings)
+    private static Task<(WebApplication App, Uri BaseUrl)> StartAsync(string database, Dictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(BotHost).Assembly.GetName().Name,
-            ContentRootPath = Path.Combine(NodeScript.RepositoryRoot, "bot", "CustomerWorkflow.Bot"),
-            Args = [],
-        });
-        settings["urls"] = "http://127.0.0.1:0";
         settings["Storage:Sqlite:Path"] = database;
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddCustomerWorkflowBot();
-        var app = builder.Build();
-        app.MapCustomerWorkflowBot();
-        await app.StartAsync();
-        return (app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/"));
+        return KestrelBotHost.StartAsync(settings);
     }
 
     public async Task DisposeAsync()
