@@ -27,7 +27,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private readonly ConditionalWeakTable<Proposal, ListedUsers> _listedUsers = [];
     private volatile SettingsRecord? _settings;
 
-    static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
+    static SqliteWorkflowStore() => NativeSqlite.Initialize();
 
     public SqliteWorkflowStore(SqliteStoreOptions options)
     {
