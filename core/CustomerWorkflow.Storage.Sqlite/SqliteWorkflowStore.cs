@@ -27,7 +27,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private readonly ConditionalWeakTable<Proposal, ListedUsers> _listedUsers = [];
     private volatile SettingsRecord? _settings;
 
-    static SqliteWorkflowStore() => NativeSqlite.Initialize();
+    static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
 
     public SqliteWorkflowStore(SqliteStoreOptions options)
     {
