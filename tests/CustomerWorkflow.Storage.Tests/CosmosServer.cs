@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Azure.Cosmos;
+
+namespace CustomerWorkflow.Storage.Tests;
+
+/// <summary>
+/// A Cosmos DB API server on loopback for the tests (npm <c>@vercel/cosmosdb-server</c>, installed from the repository's
+/// package-lock.json), and a <see cref="CosmosClient"/> for it that trusts its self-signed certificate for that one
+/// endpoint only. Gateway mode and LimitToEndpoint, as the server needs.
+/// </summary>
+public sealed class CosmosServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private CosmosServer(Process process, int port, X509Certificate2 certificate)
+    {
+        _process = process;
+        Endpoint = new Uri($"https://localhost:{port}/");
+        // The server takes any key; the SDK wants it base64.
+        Client = new CosmosClient(Endpoint.ToString(), Convert.ToBase64String("loopback-test-key"u8), new CosmosClientOptions
+        {
+            ConnectionMode = ConnectionMode.Gateway,
+            LimitToEndpoint = true,
+            HttpClientFactory = () => new HttpClient(new HttpClientHandler
+            {
+                // Only this server's own certificate, and only on loopback.
+                ServerCertificateCustomValidationCallback = (request, presented, _, _) =>
+                    request.RequestUri is { IsLoopback: true } && presented is not null && presented.Thumbprint == certificate.Thumbprint,
+            }),
+        });
+    }
+
+    public Uri Endpoint { get; }
+
+    public CosmosClient Client { get; }
+
+    public static async Task<CosmosServer> StartAsync()
+    {
+        var root = RepositoryRoot();
+        var package = Path.Combine(root, "node_modules", "@vercel", "cosmosdb-server");
+        if (!File.Exists(Path.Combine(package, "lib", "cli.js")))
+        {
+            throw new InvalidOperationException("The Cosmos test server is missing: run `npm ci` at the repository root (Node.js and npm are needed).");
+        }
+
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var start = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(package, "lib", "cli.js"));
+        start.ArgumentList.Add("-p");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(package, "cert.pem")));
+        return new CosmosServer(process, port, certificate);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "CustomerWorkflow.Bot.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root is not above " + AppContext.BaseDirectory);
+    }
+}
