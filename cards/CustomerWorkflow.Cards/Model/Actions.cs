@@ -26,6 +26,17 @@ public sealed record ExecuteAction(string Title, string Verb, JsonObject Data) :
     public string? AssociatedInputs { get; init; }
 
     public CardAction? Fallback { get; init; }
+
+    /// <summary>
+    /// An Action.Execute on the card's inputs with an Action.Submit fallback carrying the same data, as every button of
+    /// the product has: clients without Universal Actions send the same thing as a message.
+    /// </summary>
+    public static ExecuteAction WithSubmitFallback(string title, string verb, JsonObject data) =>
+        new(title, verb, data)
+        {
+            AssociatedInputs = "auto",
+            Fallback = new SubmitAction(title, (JsonObject)data.DeepClone()) { AssociatedInputs = "auto" },
+        };
 }
 
 /// <summary>Sends its data (and the inputs) back as a message with a <c>value</c>.</summary>

@@ -40,7 +40,7 @@ public static class ApprovalCard
         var body = new List<Element>();
         if (!string.IsNullOrEmpty(view.Note))
         {
-            body.Add(new Container([Literal.Block(Literal.Run(view.Note, "Bolder"))]) { Style = "warning" });
+            body.Add(Literal.Note(view.Note));
         }
 
         body.AddRange(
@@ -190,11 +190,7 @@ public static class ApprovalCard
 
     /// <summary>An Action.Execute with an Action.Submit fallback carrying the same data (and the verb).</summary>
     public static ExecuteAction Execute(string title, string verb, Proposal proposal) =>
-        new(title, verb, Data(proposal, verb))
-        {
-            AssociatedInputs = "auto",
-            Fallback = new SubmitAction(title, Data(proposal, verb)) { AssociatedInputs = "auto" },
-        };
+        ExecuteAction.WithSubmitFallback(title, verb, Data(proposal, verb));
 
     private static Refresh? RefreshFor(ApprovalView view)
     {

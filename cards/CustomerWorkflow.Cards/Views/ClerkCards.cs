@@ -27,7 +27,7 @@ public static class ClerkCards
         var body = new List<Element>();
         if (!string.IsNullOrEmpty(note))
         {
-            body.Add(new Container([Literal.Block(Literal.Run(note, "Bolder"))]) { Style = "warning" });
+            body.Add(Literal.Note(note));
         }
 
         body.AddRange(
@@ -133,22 +133,13 @@ public static class ClerkCards
 
     private static ExecuteAction Execute(string title, string verb, Proposal proposal, Customer customer, string? field = null)
     {
-        JsonObject Data()
+        var data = ApprovalCard.Data(proposal, verb);
+        data["customerId"] = customer.Id;
+        if (field is not null)
         {
-            var data = ApprovalCard.Data(proposal, verb);
-            data["customerId"] = customer.Id;
-            if (field is not null)
-            {
-                data["field"] = field;
-            }
-
-            return data;
+            data["field"] = field;
         }
 
-        return new ExecuteAction(title, verb, Data())
-        {
-            AssociatedInputs = "auto",
-            Fallback = new SubmitAction(title, Data()) { AssociatedInputs = "auto" },
-        };
+        return ExecuteAction.WithSubmitFallback(title, verb, data);
     }
 }

@@ -26,4 +26,7 @@ public static class Literal
     /// <summary>A value for display: "(empty)" when there is none.</summary>
     public static RichTextBlock Value(string? value) =>
         string.IsNullOrEmpty(value) ? new([new TextRun("(empty)") { IsSubtle = true, Italic = true }]) : new([Run(value)]);
+
+    /// <summary>A short line for one reader above a card (why their click did nothing, say), shown literally.</summary>
+    public static Container Note(string note) => new([Block(Run(note, "Bolder"))]) { Style = "warning" };
 }

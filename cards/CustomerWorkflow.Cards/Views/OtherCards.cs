@@ -94,7 +94,7 @@ public static class OtherCards
         var body = new List<Element>();
         if (!string.IsNullOrEmpty(note))
         {
-            body.Add(new Container([Literal.Block(Literal.Run(note, "Bolder"))]) { Style = "warning" });
+            body.Add(Literal.Note(note));
         }
 
         body.AddRange(
@@ -120,12 +120,7 @@ public static class OtherCards
             Body = body,
             Actions =
             [
-                new ExecuteAction("Save", SaveSettings, data)
-                {
-                    Style = "positive",
-                    AssociatedInputs = "auto",
-                    Fallback = new SubmitAction("Save", (System.Text.Json.Nodes.JsonObject)data.DeepClone()) { AssociatedInputs = "auto" },
-                },
+                ExecuteAction.WithSubmitFallback("Save", SaveSettings, data) with { Style = "positive" },
             ],
             FallbackText = "Approval settings.",
         };
