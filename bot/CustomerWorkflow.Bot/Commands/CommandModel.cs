@@ -11,11 +11,11 @@ internal sealed record CommandContext(ITurnContext Turn, UserProfile User, Actor
 }
 
 /// <summary>One message back to the asker: text, with an Adaptive Card when there is one.</summary>
-internal sealed record Reply(string Text, object? Card = null);
+internal sealed record Reply(string Text, Cards.Model.AdaptiveCard? Card = null);
 
 /// <summary>A message to someone else, sent proactively after the answer (an approver to act, a submitter told the outcome).</summary>
 /// <param name="ProposalId">The proposal an approval card is about, so the card can be updated for everyone later.</param>
-internal sealed record Notice(string UserId, string Text, object? Card = null, string? ProposalId = null);
+internal sealed record Notice(string UserId, string Text, Cards.Model.AdaptiveCard? Card = null, string? ProposalId = null);
 
 /// <param name="ProposalId">A proposal this command changed: its sent cards are brought up to date afterwards.</param>
 internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices, string? ProposalId = null)
@@ -23,7 +23,7 @@ internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList
     /// <summary>The proposal as the command left it, ready for cards (a decision's answer reuses it).</summary>
     public Cards.Views.ApprovalView? View { get; init; }
 
-    public static CommandResult Say(string text, object? card = null) => new([new Reply(text, card)], []);
+    public static CommandResult Say(string text, Cards.Model.AdaptiveCard? card = null) => new([new Reply(text, card)], []);
 
     public CommandResult Notify(IEnumerable<Notice> notices) => this with { Notices = [.. Notices, .. notices] };
 }

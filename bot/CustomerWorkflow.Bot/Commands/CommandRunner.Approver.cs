@@ -125,29 +125,12 @@ internal sealed partial class CommandRunner
     }
 
     /// <summary>The people a card names, from the directory (name and Teams id).</summary>
-    private async Task<Cards.Views.People> PeopleAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
-    {
-        var people = new List<Cards.Views.Person>();
-        foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            var person = await _directory.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            people.Add(new Cards.Views.Person(id, person?.Name ?? id, person?.ChannelUserId));
-        }
-
-        return new Cards.Views.People(people);
-    }
+    private Task<Cards.Views.People> PeopleAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        _cards.PeopleAsync(ids, null, cancellationToken);
 
     /// <summary>A name for each id, from the directory; ids it does not know are shown as they are.</summary>
-    private async Task<Func<string, string>> NamesAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
-    {
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            names[id] = (await _directory.GetAsync(id, cancellationToken).ConfigureAwait(false))?.Name ?? id;
-        }
-
-        return id => names.TryGetValue(id, out var name) ? name : id;
-    }
+    private async Task<Func<string, string>> NamesAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        (await PeopleAsync(ids, cancellationToken).ConfigureAwait(false)).Name;
 
     private async Task<Core.People.UserProfile> ResolveUserAsync(string key, CancellationToken cancellationToken) =>
         await _directory.ResolveAsync(key, cancellationToken).ConfigureAwait(false)

@@ -86,7 +86,8 @@ internal sealed partial class CommandRunner
             ? $"I don't know the command '{word}'. Did you mean `{near.Name}`? Type `help` for the commands you can use."
             : $"I don't know the command '{word}'. Type `help` for the commands you can use.";
 
-    private static string NotAllowed(Actor actor, CommandDefinition command)
+    /// <summary>The answer when the caller's role may not use the command (typed or clicked).</summary>
+    public static string NotAllowed(Actor actor, CommandDefinition command)
     {
         if (actor.Roles == Roles.None)
         {

@@ -1,3 +1,4 @@
+using CustomerWorkflow.Bot.Protocol.Schema;
 using CustomerWorkflow.Cards;
 using CustomerWorkflow.Cards.Model;
 using CustomerWorkflow.Cards.Views;
@@ -16,34 +17,39 @@ internal sealed class ApprovalCards(ProposalEngine engine, UserDirectory directo
         customer ??= (await engine.GetCustomerAsync(proposal.CustomerId, cancellationToken).ConfigureAwait(false)).Customer;
         var history = await engine.GetHistoryAsync(proposal.CustomerId, cancellationToken).ConfigureAwait(false);
         var last = ApprovalView.LastDecision(history, proposal.Id);
-        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { proposal.CreatedBy };
-        if (proposal.SubmittedBy is { } submitter)
-        {
-            ids.Add(submitter);
-        }
-
-        ids.UnionWith(proposal.Steps.SelectMany(s => s.Approvers).Select(a => a.UserId));
-        if (last is not null)
-        {
-            ids.Add(last.ActorId);
-        }
-
-        var people = new List<Person>();
-        foreach (var id in ids)
-        {
-            var person = await directory.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            people.Add(new Person(id, person?.Name ?? (last?.ActorId == id ? last.ActorName : id), person?.ChannelUserId));
-        }
-
-        return new ApprovalView(proposal, customer, new People(people), last, note);
+        IEnumerable<string> ids = last is null ? Involved(proposal) : [.. Involved(proposal), last.ActorId];
+        var people = await PeopleAsync(ids, id => last?.ActorId == id ? last.ActorName : null, cancellationToken).ConfigureAwait(false);
+        return new ApprovalView(proposal, customer, people, last, note);
     }
 
-    /// <summary>The submitter and the approvers of a proposal, for the clerk's cards.</summary>
-    public async Task<People> PeopleAsync(Proposal proposal, CancellationToken cancellationToken) =>
-        (await ViewAsync(proposal, null, null, cancellationToken).ConfigureAwait(false)).People;
+    /// <summary>The creator, submitter and approvers of a proposal, for the clerk's cards.</summary>
+    public Task<People> PeopleAsync(Proposal proposal, CancellationToken cancellationToken) =>
+        PeopleAsync(Involved(proposal), null, cancellationToken);
+
+    /// <summary>
+    /// The people cards name, from the directory (name and channel id); someone it does not know is shown by
+    /// <paramref name="fallbackName"/>, else by their id.
+    /// </summary>
+    public async Task<People> PeopleAsync(IEnumerable<string> ids, Func<string, string?>? fallbackName, CancellationToken cancellationToken)
+    {
+        var people = new List<Person>();
+        foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var person = await directory.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            people.Add(new Person(id, person?.Name ?? fallbackName?.Invoke(id) ?? id, person?.ChannelUserId));
+        }
+
+        return new People(people);
+    }
 
     public async Task<AdaptiveCard> CardAsync(Proposal proposal, Customer? customer, string? viewerId, string? note, CancellationToken cancellationToken) =>
         ApprovalCard.Build(await ViewAsync(proposal, customer, note, cancellationToken).ConfigureAwait(false), viewerId);
 
     public static System.Text.Json.JsonElement Json(AdaptiveCard card) => CardJson.ToElement(card);
+
+    /// <summary>A card as a message attachment.</summary>
+    public static Attachment Attachment(AdaptiveCard card) => new() { ContentType = AdaptiveCard.ContentType, Content = Json(card) };
+
+    private static IEnumerable<string> Involved(Proposal proposal) =>
+        [proposal.CreatedBy, .. proposal.SubmittedBy is { } submitter ? [submitter] : Array.Empty<string>(), .. proposal.Steps.SelectMany(s => s.Approvers).Select(a => a.UserId)];
 }

@@ -150,7 +150,7 @@ internal sealed partial class DeliveryWorker(
             {
                 Type = ActivityTypes.Message,
                 Id = card.ActivityId,
-                Attachments = [new Attachment { ContentType = AdaptiveCard.ContentType, Content = ApprovalCards.Json(view) }],
+                Attachments = [ApprovalCards.Attachment(view)],
             };
             try
             {

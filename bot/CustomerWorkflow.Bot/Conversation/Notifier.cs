@@ -91,13 +91,9 @@ internal sealed partial class Notifier(
     public static Activity Message(Notice notice)
     {
         var activity = new Activity { Type = ActivityTypes.Message, Text = notice.Text };
-        if (notice.Card is Cards.Model.AdaptiveCard card)
+        if (notice.Card is { } card)
         {
-            activity.Attachments = [new Attachment { ContentType = Cards.Model.AdaptiveCard.ContentType, Content = ApprovalCards.Json(card) }];
-        }
-        else if (notice.Card is not null)
-        {
-            activity.Attachments = [new Attachment { ContentType = Cards.Model.AdaptiveCard.ContentType, Content = JsonSerializer.SerializeToElement(notice.Card, ProtocolJson.Options) }];
+            activity.Attachments = [ApprovalCards.Attachment(card)];
         }
 
         return activity;
