@@ -389,7 +389,7 @@ internal sealed partial class CustomerWorkflowBot(
                 email = member?.Email;
                 name = string.IsNullOrWhiteSpace(member?.Name) ? name : member.Name;
             }
-            catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or JsonException or Protocol.Connector.ChannelTokenException)
+            catch (Exception exception) when (Retry.IsChannelFailure(exception) || exception is JsonException)
             {
                 LogMemberLookupFailed(logger, exception, from.Id);
             }

@@ -180,6 +180,9 @@ internal static class Retry
     public static bool IsTransient(Exception exception) =>
         exception is ConnectorException or HttpRequestException or ChannelTokenException or TaskCanceledException;
 
+    /// <summary>Any way a call to the channel can fail: a transient failure, or a serviceUrl the client refuses.</summary>
+    public static bool IsChannelFailure(Exception exception) => IsTransient(exception) || exception is ArgumentException;
+
     public static async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)

@@ -71,7 +71,7 @@ internal sealed partial class Notifier(
                     await delivery.AddSentCardAsync(new SentCard(proposalId, notice.UserId, address!.ToJson(), activityId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or ChannelTokenException)
+            catch (Exception exception) when (Retry.IsChannelFailure(exception))
             {
                 LogSendFailed(logger, exception, notice.UserId);
                 unreachable.Add(person!.Name);
@@ -147,7 +147,7 @@ internal sealed partial class Notifier(
             await directory.MeetAsync(person with { Address = address.ToJson() }, cancellationToken).ConfigureAwait(false);
             return address;
         }
-        catch (Exception exception) when (exception is ConnectorException or HttpRequestException or ArgumentException or ChannelTokenException)
+        catch (Exception exception) when (Retry.IsChannelFailure(exception))
         {
             LogCreateFailed(logger, exception, person.Id);
             return null;
