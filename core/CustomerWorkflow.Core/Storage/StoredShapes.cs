@@ -7,13 +7,13 @@ using System.Text.Json.Serialization.Metadata;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 
-namespace CustomerWorkflow.Storage.Sqlite;
+namespace CustomerWorkflow.Core.Storage;
 
 /// <summary>
-/// The JSON shapes this adapter stores; core's types are mapped here, not annotated for storage. Serialization
+/// The JSON shapes the storage adapters store; core's types are mapped here, not annotated for storage. Serialization
 /// is source-generated (and the field map hand-written), because on the write path it cost more than SQLite did.
 /// </summary>
-internal static class StoredShapes
+public static class StoredShapes
 {
     /// <summary>A customer's field map as a flat JSON object of strings.</summary>
     public static string Fields(IReadOnlyDictionary<string, string> values)
@@ -95,7 +95,7 @@ internal static class StoredShapes
 /// a row that gains an open proposal overflows its page less often and more closed proposals fit on one.
 /// Stored bodies in the full shape (<see cref="StoredJson"/>) are still read.
 /// </summary>
-internal static class CompactProposalJson
+public static class CompactProposalJson
 {
     // Every serialised property has a name here: a property added to the proposal's state fails the first write
     // (and so the tests) until it is given one, rather than taking a name that may clash.
@@ -177,7 +177,7 @@ internal static class CompactProposalJson
 }
 
 /// <summary>Settings as stored: plain lists, so set comparers are rebuilt on load rather than trusted to the serializer.</summary>
-internal sealed record StoredSettings(
+public sealed record StoredSettings(
     bool ApprovalsEnabled,
     ImportBehaviour ImportBehaviour,
     List<string> ApprovalFields,
@@ -204,4 +204,4 @@ internal sealed record StoredSettings(
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProposalState))]
 [JsonSerializable(typeof(StoredSettings))]
-internal sealed partial class StoredJson : JsonSerializerContext;
+public sealed partial class StoredJson : JsonSerializerContext;

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Settings;
+
+namespace CustomerWorkflow.Storage.Cosmos;
+
+// The documents of the one container, by partition (see DESIGN.md next to this project). Every document has "pk" (its
+// partition key) and "t" (its kind). Property names are short because every byte of a document is paid for in RUs.
+
+/// <summary>
+/// A customer unit: the customer with its open proposal, in partition <c>c|{customerId}</c> under id <c>unit</c>.
+/// <see cref="Committed"/> is what readers see; <see cref="Pending"/> is a multi-customer write in flight.
+/// </summary>
+internal sealed class UnitDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = Keys.UnitId;
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "unit";
+    [JsonPropertyName("c")] public UnitState? Committed { get; set; }
+    [JsonPropertyName("px")] public PendingUnit? Pending { get; set; }
+}
+
+/// <summary>The state of a customer unit at one version.</summary>
+internal sealed class UnitState
+{
+    [JsonPropertyName("id")] public required string CustomerId { get; set; }
+    [JsonPropertyName("v")] public long Version { get; set; }
+    /// <summary>The write that produced this state: a retried write recognises itself by it.</summary>
+    [JsonPropertyName("w")] public required string WriteId { get; set; }
+    [JsonPropertyName("f")] public required Dictionary<string, string> Fields { get; set; }
+    [JsonPropertyName("n")] public int ProposalSequence { get; set; }
+    /// <summary>The open proposal (compact shape), its id, and its history so far.</summary>
+    [JsonPropertyName("oi")] public string? OpenId { get; set; }
+    [JsonPropertyName("o")] public JsonElement? Open { get; set; }
+    [JsonPropertyName("oh")] public List<HistoryEntry>? OpenHistory { get; set; }
+    /// <summary>The outbox: the proposal closed last, kept here until its own document surely exists.</summary>
+    [JsonPropertyName("x")] public ClosedProposalDoc? LastClosed { get; set; }
+}
+
+/// <summary>A multi-customer write in flight: the state this unit takes if transaction <see cref="Tx"/> commits.</summary>
+internal sealed class PendingUnit
+{
+    [JsonPropertyName("tx")] public required string Tx { get; set; }
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+    [JsonPropertyName("s")] public required UnitState State { get; set; }
+}
+
+/// <summary>The decision of a multi-customer write, in partition <c>tx|{id}</c>: created once, by its committer or by whoever aborts it.</summary>
+internal sealed class TxDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "tx";
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "tx";
+    [JsonPropertyName("committed")] public bool Committed { get; set; }
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+}
+
+/// <summary>A closed proposal with its whole history, in its customer's partition under id <c>p|{proposalId}</c>. Never changes once written.</summary>
+internal sealed class ClosedProposalDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "proposal";
+    [JsonPropertyName("n")] public int Number { get; set; }
+    [JsonPropertyName("u")] public DateTimeOffset UpdatedAt { get; set; }
+    [JsonPropertyName("p")] public JsonElement Proposal { get; set; }
+    [JsonPropertyName("h")] public List<HistoryEntry> History { get; set; } = [];
+}
+
+/// <summary>
+/// An entry of a per-user list, in the user's partition <c>u|{userId}</c>: <c>a|{proposalId}</c> (awaiting the user) or
+/// <c>b|{proposalId}</c> (created or submitted by the user). Written before the unit; checked against the unit when read.
+/// </summary>
+internal sealed class UserListDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public required string Type { get; set; }
+    [JsonPropertyName("p")] public required string ProposalId { get; set; }
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+}
+
+/// <summary>A customer's entry in the search index, in bucket partition <c>s|{n}</c>: its lower-case id and name (old and new while a rename is in flight).</summary>
+internal sealed class SearchDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "search";
+    [JsonPropertyName("s")] public required string Text { get; set; }
+}
+
+/// <summary>The settings, in partition <c>settings</c>, with the change records of their last save (their outbox).</summary>
+internal sealed class SettingsDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "settings";
+    [JsonPropertyName("pk")] public string Pk { get; set; } = Keys.SettingsPk;
+    [JsonPropertyName("t")] public string Type { get; set; } = "settings";
+    [JsonPropertyName("v")] public long Version { get; set; }
+    [JsonPropertyName("w")] public required string WriteId { get; set; }
+    [JsonPropertyName("s")] public required JsonElement Settings { get; set; }
+    [JsonPropertyName("ch")] public List<SettingsChangeDoc> LastChanges { get; set; } = [];
+}
+
+/// <summary>A settings change record, <c>chg|{version}|{index}</c> in partition <c>settings</c>.</summary>
+internal sealed class SettingsChangeDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public string Pk { get; set; } = Keys.SettingsPk;
+    [JsonPropertyName("t")] public string Type { get; set; } = "change";
+    [JsonPropertyName("c")] public required SettingsChange Change { get; set; }
+}
+
+/// <summary>A person, in partition <c>u|{id}</c> under id <c>profile</c>, next to their lists.</summary>
+internal sealed class ProfileDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "profile";
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "profile";
+    [JsonPropertyName("w")] public required string WriteId { get; set; }
+    [JsonPropertyName("u")] public required UserProfile User { get; set; }
+}
+
+/// <summary>
+/// A pointer to a person: by one of their keys (<c>k|{key}</c>, id <c>k</c>), by name (<c>n|{name}</c>, id = their id) or
+/// in the list of people with roles (<c>roles</c>, id = their id). Written before the profile; checked against it when read.
+/// </summary>
+internal sealed class PointerDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "pointer";
+    [JsonPropertyName("u")] public required string UserId { get; set; }
+}
+
+/// <summary>An idempotency claim, in partition <c>claim|{key}</c>; expires on its own (<c>ttl</c>).</summary>
+internal sealed class ClaimDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "claim";
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "claim";
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+    [JsonPropertyName("ttl")] public int TimeToLive { get; set; }
+}
+
+/// <summary>A card sent about a proposal, in its customer's partition under id <c>card|{proposalId}|{activityId}</c>.</summary>
+internal sealed class SentCardDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "card";
+    [JsonPropertyName("c")] public required SentCard Card { get; set; }
+}
+
+/// <summary>A notice outcome, in its customer's partition; <see cref="Written"/> orders notices with the same time.</summary>
+internal sealed class NoticeDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "notice";
+    [JsonPropertyName("w")] public long Written { get; set; }
+    [JsonPropertyName("n")] public required NoticeRecord Notice { get; set; }
+}
+
+/// <summary>Just a document's id, for queries that count.</summary>
+internal sealed record IdOnly([property: JsonPropertyName("id")] string Id);
+
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(UnitDoc))]
+[JsonSerializable(typeof(TxDoc))]
+[JsonSerializable(typeof(ClosedProposalDoc))]
+[JsonSerializable(typeof(UserListDoc))]
+[JsonSerializable(typeof(SearchDoc))]
+[JsonSerializable(typeof(SettingsDoc))]
+[JsonSerializable(typeof(SettingsChangeDoc))]
+[JsonSerializable(typeof(ProfileDoc))]
+[JsonSerializable(typeof(PointerDoc))]
+[JsonSerializable(typeof(ClaimDoc))]
+[JsonSerializable(typeof(SentCardDoc))]
+[JsonSerializable(typeof(NoticeDoc))]
+[JsonSerializable(typeof(IdOnly))]
+internal sealed partial class DocJson : JsonSerializerContext;

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CustomerWorkflow.Storage.Cosmos;
+
+/// <summary>The partition keys and document ids of the container, in one place.</summary>
+internal static class Keys
+{
+    public const string UnitId = "unit";
+    public const string SettingsPk = "settings";
+    public const string RolesPk = "roles";
+
+    public static string Customer(string customerId) => "c|" + customerId;
+
+    public static string ClosedProposal(string proposalId) => Id("p|" + proposalId);
+
+    public static string User(string userId) => "u|" + userId.ToLowerInvariant();
+
+    public static string Awaiting(string proposalId) => Id("a|" + proposalId);
+
+    public static string ByUser(string proposalId) => Id("b|" + proposalId);
+
+    public static string UserKey(string key) => "k|" + key.ToLowerInvariant();
+
+    public static string UserName(string name) => "n|" + name.ToLowerInvariant();
+
+    public static string Claim(string key) => "claim|" + key;
+
+    public static string Tx(string txId) => "tx|" + txId;
+
+    public static string SentCard(string proposalId, string activityId) => Id($"card|{proposalId}|{activityId}");
+
+    public static string SearchBucket(string customerId, int buckets) => "s|" + Bucket(customerId, buckets);
+
+    public static string SearchBucket(int bucket) => "s|" + bucket;
+
+    /// <summary>
+    /// A document id from any text: ids may not hold '/', '\', '?' or '#' and are at most 255 characters, so text that
+    /// breaks either rule is replaced by its SHA-256 (partition keys have no such rule and keep the text).
+    /// </summary>
+    public static string Id(string text)
+    {
+        if (text.Length <= 200 && text.AsSpan().IndexOfAny("/\\?#") < 0)
+        {
+            return text;
+        }
+
+        return "h|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>A stable bucket (FNV-1a of the id), the same in every process, unlike <see cref="string.GetHashCode()"/>.</summary>
+    public static int Bucket(string customerId, int buckets)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(customerId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)buckets);
+    }
+}
