@@ -1,4 +1,5 @@
 using CustomerWorkflow.Storage.Cosmos;
+using CustomerWorkflow.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace CustomerWorkflow.Storage.Tests;

@@ -1,4 +1,5 @@
 using System.Net;
+using CustomerWorkflow.Testing;
 using Microsoft.Azure.Cosmos;
 
 namespace CustomerWorkflow.Storage.Tests;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Azure.Cosmos;
 
-namespace CustomerWorkflow.Storage.Tests;
+namespace CustomerWorkflow.Testing;
 
 /// <summary>
 /// A Cosmos DB API server on loopback for the tests (npm <c>@vercel/cosmosdb-server</c>, installed from the repository's
@@ -31,12 +31,15 @@ public sealed class CosmosServer : IAsyncDisposable
     /// <summary>The server takes any key; the SDK wants it base64.</summary>
     public static string Key { get; } = Convert.ToBase64String("loopback-test-key"u8);
 
-    /// <summary>A client of its own, as a second bot instance would have.</summary>
-    public CosmosClient CreateClient() => new(Endpoint.ToString(), Key, new CosmosClientOptions
+    /// <summary>
+    /// A client of its own, as a second bot instance would have. <paramref name="wrap"/> may put a handler in front of
+    /// the connection (to inject faults).
+    /// </summary>
+    public CosmosClient CreateClient(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) => new(Endpoint.ToString(), Key, new CosmosClientOptions
     {
         ConnectionMode = ConnectionMode.Gateway,
         LimitToEndpoint = true,
-        HttpClientFactory = () => new HttpClient(TrustingHandler()),
+        HttpClientFactory = () => new HttpClient(wrap is null ? TrustingHandler() : wrap(TrustingHandler())),
     });
 
     /// <summary>A handler that trusts only this server's own certificate, and only on loopback.</summary>
