@@ -5,7 +5,10 @@ using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Storage.Cosmos;
 using CustomerWorkflow.Storage.Sqlite;
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace CustomerWorkflow.Bot.Hosting;
@@ -62,11 +65,11 @@ public static class BotHost
         var services = builder.Services;
         services.AddBotProtocol(configuration);
         services.AddSingleton(p => WorkflowHostOptions.From(p.GetRequiredService<IConfiguration>(), p.GetRequiredService<BotProtocolOptions>().IsAnonymous));
-        services.AddSingleton(p => new SqliteWorkflowStore(new SqliteStoreOptions(p.GetRequiredService<WorkflowHostOptions>().DatabasePath)));
-        services.AddSingleton<IWorkflowStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
-        services.AddSingleton<IUserStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
-        services.AddSingleton<IIdempotencyStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
-        services.AddSingleton<IDeliveryStore>(p => p.GetRequiredService<SqliteWorkflowStore>());
+        services.AddSingleton(CosmosClientFrom);
+        services.AddSingleton(StoreFrom);
+        services.AddSingleton<IUserStore>(p => (IUserStore)p.GetRequiredService<IWorkflowStore>());
+        services.AddSingleton<IIdempotencyStore>(p => (IIdempotencyStore)p.GetRequiredService<IWorkflowStore>());
+        services.AddSingleton<IDeliveryStore>(p => (IDeliveryStore)p.GetRequiredService<IWorkflowStore>());
         services.AddSingleton<ApprovalCards>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<WebChat.WebChatChannel>();
@@ -78,6 +81,34 @@ public static class BotHost
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();
         return builder;
+    }
+
+    /// <summary>The store <c>Storage:Provider</c> names; one instance serves all four storage ports.</summary>
+    private static IWorkflowStore StoreFrom(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<WorkflowHostOptions>();
+        if (options.Cosmos is not { } cosmos)
+        {
+            return new SqliteWorkflowStore(new SqliteStoreOptions(options.DatabasePath));
+        }
+
+        return new CosmosWorkflowStore(services.GetRequiredService<CosmosClient>(), new CosmosStoreOptions
+        {
+            Database = cosmos.Database,
+            Container = cosmos.Container,
+            Throughput = cosmos.Throughput,
+        });
+    }
+
+    /// <summary>The Cosmos DB client: with the account key when one is configured, otherwise signed in with Entra ID.</summary>
+    private static CosmosClient CosmosClientFrom(IServiceProvider services)
+    {
+        var cosmos = services.GetRequiredService<WorkflowHostOptions>().Cosmos
+            ?? throw new InvalidOperationException($"{WorkflowHostOptions.ProviderKey} is not Cosmos.");
+        var credential = cosmos.Key is null
+            ? new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = cosmos.ManagedIdentityClientId })
+            : null;
+        return CosmosConnection.CreateClient(cosmos.Endpoint, cosmos.Key, credential);
     }
 
     public static WebApplication MapCustomerWorkflowBot(this WebApplication app)

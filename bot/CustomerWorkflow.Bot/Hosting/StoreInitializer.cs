@@ -3,7 +3,6 @@ using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Samples;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.People;
-using CustomerWorkflow.Storage.Sqlite;
 
 namespace CustomerWorkflow.Bot.Hosting;
 
@@ -12,7 +11,7 @@ namespace CustomerWorkflow.Bot.Hosting;
 /// empty database. A store that cannot open stops the host at start, with the reason, not on the first click.
 /// </summary>
 internal sealed partial class StoreInitializer(
-    SqliteWorkflowStore store,
+    IWorkflowStore store,
     IUserStore users,
     ProposalEngine engine,
     WorkflowHostOptions options,
@@ -43,13 +42,13 @@ internal sealed partial class StoreInitializer(
             }
         }
 
-        var count = await ((IWorkflowStore)store).CountCustomersAsync(cancellationToken).ConfigureAwait(false);
+        var count = await store.CountCustomersAsync(cancellationToken).ConfigureAwait(false);
         var settings = (await engine.GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
-        LogReady(logger, options.DatabasePath, count, seeded, settings.ApprovalsEnabled ? "on" : "off");
+        LogReady(logger, options.StoreDescription, count, seeded, settings.ApprovalsEnabled ? "on" : "off");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Path}: {Count} customers ({Seeded} sample customers loaded now); approvals {Approvals}")]
-    private static partial void LogReady(ILogger logger, string path, int count, int seeded, string approvals);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Store}: {Count} customers ({Seeded} sample customers loaded now); approvals {Approvals}")]
+    private static partial void LogReady(ILogger logger, string store, int count, int seeded, string approvals);
 }
