@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using CustomerWorkflow.Storage.Cosmos;
 using Microsoft.Azure.Cosmos;
 
 namespace CustomerWorkflow.Testing;
@@ -9,7 +10,8 @@ namespace CustomerWorkflow.Testing;
 /// <summary>
 /// A Cosmos DB API server on loopback for the tests (npm <c>@vercel/cosmosdb-server</c>, installed from the repository's
 /// package-lock.json), and a <see cref="CosmosClient"/> for it that trusts its self-signed certificate for that one
-/// endpoint only. Gateway mode and LimitToEndpoint, as the server needs.
+/// endpoint only. Clients are made as the product makes them (<see cref="CosmosConnection"/>): gateway mode and
+/// LimitToEndpoint on loopback, as the server needs.
 /// </summary>
 public sealed class CosmosServer : IAsyncDisposable
 {
@@ -35,12 +37,8 @@ public sealed class CosmosServer : IAsyncDisposable
     /// A client of its own, as a second bot instance would have. <paramref name="wrap"/> may put a handler in front of
     /// the connection (to inject faults).
     /// </summary>
-    public CosmosClient CreateClient(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) => new(Endpoint.ToString(), Key, new CosmosClientOptions
-    {
-        ConnectionMode = ConnectionMode.Gateway,
-        LimitToEndpoint = true,
-        HttpClientFactory = () => new HttpClient(wrap is null ? TrustingHandler() : wrap(TrustingHandler())),
-    });
+    public CosmosClient CreateClient(Func<HttpMessageHandler, HttpMessageHandler>? wrap = null) =>
+        CosmosConnection.CreateClient(Endpoint, Key, null, () => new HttpClient(wrap is null ? TrustingHandler() : wrap(TrustingHandler())));
 
     /// <summary>A handler that trusts only this server's own certificate, and only on loopback.</summary>
     public HttpClientHandler TrustingHandler() => new()
