@@ -143,7 +143,8 @@ public sealed partial class CosmosWorkflowStore
             OpenId = current?.OpenId,
             Open = current?.Open,
             OpenHistory = current?.OpenHistory,
-            LastClosed = current?.LastClosed,
+            // The proposal closed last leaves the unit with the next write, which first makes sure its own document exists.
+            LastClosed = null,
         };
         if (write.Proposal is not { } proposal)
         {
@@ -220,12 +221,12 @@ public sealed partial class CosmosWorkflowStore
                 }
             }
 
-            if (before is null || before.CreatedBy != proposal.CreatedBy || before.SubmittedBy != proposal.SubmittedBy)
+            // The creator and every submitter list the proposal as theirs; a pointer written for the proposal before stays.
+            string?[] listed = before is null ? [] : [before.CreatedBy, before.SubmittedBy];
+            foreach (var user in new[] { proposal.CreatedBy, proposal.SubmittedBy }.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)
+                         .Where(u => !listed.Contains(u, StringComparer.OrdinalIgnoreCase)))
             {
-                foreach (var user in new[] { proposal.CreatedBy, proposal.SubmittedBy }.OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase))
-                {
-                    work.Add(Pointer(user, Keys.ByUser(proposal.Id), "b"));
-                }
+                work.Add(Pointer(user, Keys.ByUser(proposal.Id), "b"));
             }
 
             Task Pointer(string user, string id, string kind) => Documents.UpsertAsync(Keys.User(user),

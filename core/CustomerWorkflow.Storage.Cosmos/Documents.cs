@@ -35,7 +35,10 @@ internal sealed class UnitState
     [JsonPropertyName("oi")] public string? OpenId { get; set; }
     [JsonPropertyName("o")] public JsonElement? Open { get; set; }
     [JsonPropertyName("oh")] public List<HistoryEntry>? OpenHistory { get; set; }
-    /// <summary>The outbox: the proposal closed last, kept here until its own document surely exists.</summary>
+    /// <summary>
+    /// The outbox: the proposal this write closed, kept here so the close is one atomic write. Its own document is
+    /// written right after; the unit's next write makes sure it exists and lets go of it.
+    /// </summary>
     [JsonPropertyName("x")] public ClosedProposalDoc? LastClosed { get; set; }
 }
 

@@ -114,6 +114,31 @@ public sealed class CosmosFaultTests(CosmosAccount account) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_closed_proposal_whose_own_document_was_not_written_stays_readable_and_the_next_write_writes_it()
+    {
+        var faults = new Faults();
+        var store = await OpenAsync(faults);
+        await SeedAsync(store, "US-001");
+        var engine = new ProposalEngine(store, TimeProvider.System);
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001");
+        var failed = 0;
+        faults.Fail = r => r.Method == HttpMethod.Post && Interlocked.Increment(ref failed) == 1;
+
+        await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+
+        Assert.Equal(1, failed);
+        Assert.Equal(ProposalStatus.Applied, (await store.GetProposalAsync("US-001-P1"))!.Status);
+        Assert.Contains(await store.ListHistoryAsync("US-001"), h => h.Action == HistoryAction.Applied);
+        faults.Fail = null;
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("City", "Gouda")]);
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("City", "Breda")]);
+        Assert.Equal(ProposalStatus.Applied, (await store.GetProposalAsync("US-001-P1"))!.Status);
+        Assert.Equal(["US-001-P1"], (await store.ListProposalsAsync("US-001")).Select(p => p.Id));
+        Assert.Single(await store.ListHistoryAsync("US-001"), h => h.Action == HistoryAction.Applied);
+    }
+
+    [Fact]
     public async Task A_refused_key_is_reported_at_start()
     {
         var faults = new Faults { Refuse = true };

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Storage.Cosmos;
+using Xunit.Abstractions;
+
+namespace CustomerWorkflow.Storage.Tests;
+
+/// <summary>
+/// The round trips each use case costs on Cosmos DB, counted by the store, against the budget the design states
+/// (DESIGN.md next to the adapter). A change that adds a round trip to a hot path fails here.
+/// </summary>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Each_use_case_stays_within_its_round_trip_budget()
+    {
+        using var store = await account.OpenStoreAsync(CosmosAccount.NewContainerName());
+        await store.CommitAsync([new RecordWrite(TestData.Customer("US-001"), null, 0, 0), new RecordWrite(TestData.Customer("US-002"), null, 0, 0)]);
+        await store.SaveSettingsAsync(TestData.Settings(), 0, []);
+        var engine = new ProposalEngine(store, TimeProvider.System);
+        var table = new StringBuilder("| use case | round trips | budget |\n|---|---|---|\n");
+
+        async Task Measure(string useCase, int budget, Func<Task> action)
+        {
+            var before = store.RoundTrips;
+            await action();
+            var used = store.RoundTrips - before;
+            table.Append(CultureInfo.InvariantCulture, $"| {useCase} | {used} | {budget} |\n");
+            Assert.True(used <= budget, $"{useCase}: {used} round trips, budget {budget}");
+        }
+
+        await Measure("customer view (customer + open proposal)", 2, () => engine.GetCustomerAsync("US-001"));
+        await Measure("set a free field", 3, () => engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("City", "Delft")]));
+        await Measure("set an approval field (starts a proposal)", 4, () => engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]));
+        // Submit: settings, unit, one awaiting pointer per approver of the first step (two here), the unit.
+        await Measure("submit (two approvers)", 5, () => engine.SubmitAsync(TestData.Clerk, "US-001"));
+        // The inbox: one query of the approver's partition, one point read per proposal in it.
+        await Measure("inbox (one proposal waiting)", 2, () => engine.GetInboxAsync(TestData.Approver));
+        // Approve: unit, the unit, the closed proposal's own document, the awaiting pointers of both approvers removed.
+        await Measure("approve → applied (two approvers)", 5, () => engine.ApproveAsync(TestData.Approver, "US-001-P1"));
+        // The first write after a close checks that the closed proposal has its own document before the unit lets go of it.
+        await Measure("set a free field, first after a close", 4, () => engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("City", "Gouda")]));
+        await Measure("history of a customer", 3, () => engine.GetHistoryAsync("US-001"));
+        // My proposals: one query of the user's partition; per proposal the unit, and for a closed one its own document.
+        await Measure("my proposals (one, closed)", 3, () => engine.ListMineAsync(TestData.Clerk));
+        // Find: one query per index bucket (8), then each match read and checked (two match).
+        await Measure("find a customer (8 index buckets, 2 matches)", 10, () => engine.FindCustomersAsync("contoso"));
+
+        output.WriteLine(table.ToString());
+    }
+}
