@@ -47,6 +47,9 @@ public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, II
         _ownsClient = ownsClient;
     }
 
+    /// <summary>The container the store keeps its documents in.</summary>
+    public string ContainerName => _options.Container;
+
     /// <summary>Round trips to Cosmos DB since the store opened (the design's cost table is measured with it).</summary>
     public long RoundTrips => Documents.RoundTrips;
 

@@ -38,6 +38,7 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         // Submit: settings, unit, one awaiting pointer per approver of the first step (two here), the unit.
         await Measure("submit (two approvers)", 5, () => engine.SubmitAsync(TestData.Clerk, "US-001"));
         // The inbox: one query of the approver's partition, one point read per proposal in it.
+        var pendingUnit = await DocumentSizeAsync(store, "c|US-001", "unit");
         await Measure("inbox (one proposal waiting)", 2, () => engine.GetInboxAsync(TestData.Approver));
         // Approve: unit, the unit, the closed proposal's own document, the awaiting pointers of both approvers removed.
         await Measure("approve → applied (two approvers)", 5, () => engine.ApproveAsync(TestData.Approver, "US-001-P1"));
@@ -49,6 +50,22 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         // Find: one query per index bucket (8), then each match read and checked (two match).
         await Measure("find a customer (8 index buckets, 2 matches)", 10, () => engine.FindCustomersAsync("contoso"));
 
+        var closed = await DocumentSizeAsync(store, "c|US-001", "p|US-001-P1");
+        var settled = await DocumentSizeAsync(store, "c|US-001", "unit");
         output.WriteLine(table.ToString());
+        output.WriteLine($"unit with a pending proposal: {pendingUnit} bytes; closed proposal: {closed} bytes; unit without: {settled} bytes");
+        // Request charges grow with document size: the design's RU figures assume these stay small.
+        Assert.InRange(pendingUnit, 500, 4096);
+        Assert.InRange(closed, 500, 4096);
+    }
+
+    private async Task<long> DocumentSizeAsync(CosmosWorkflowStore store, string pk, string id)
+    {
+        var container = account.NewClient().GetContainer(account.Database, store.ContainerName);
+        using var response = await container.ReadItemStreamAsync(id, new Microsoft.Azure.Cosmos.PartitionKey(pk));
+        Assert.True(response.IsSuccessStatusCode, $"{pk}/{id}: {response.StatusCode}");
+        using var buffer = new MemoryStream();
+        await response.Content.CopyToAsync(buffer);
+        return buffer.Length;
     }
 }
