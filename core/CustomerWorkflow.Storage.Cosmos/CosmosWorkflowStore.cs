@@ -85,6 +85,10 @@ public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, II
         {
             throw new CosmosStoreException($"Cosmos DB at {endpoint} refused this identity (403): it needs the Cosmos DB Built-in Data Contributor role, and the firewall must let this host in. {FirstLine(e.Message)}", e.StatusCode);
         }
+        catch (CosmosException e) when (e.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or 0))
+        {
+            throw new CosmosStoreException($"Cosmos DB at {endpoint} refused to open database {_options.Database}, container {_options.Container} ({(int)e.StatusCode} {e.StatusCode}): {FirstLine(e.Message)}", e.StatusCode);
+        }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or CosmosException && !cancellationToken.IsCancellationRequested)
         {
             throw new CosmosStoreException($"Cosmos DB at {endpoint} is unreachable or did not answer within {_options.StartTimeout.TotalSeconds:0} s: {FirstLine(e.Message)}", HttpStatusCode.ServiceUnavailable);
