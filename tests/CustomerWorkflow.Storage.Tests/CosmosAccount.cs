@@ -30,10 +30,12 @@ public sealed class CosmosAccount : IAsyncLifetime
     /// <summary>A client of its own (each store instance gets one, as each bot instance would).</summary>
     public CosmosClient NewClient()
     {
-        var client = _server?.CreateClient() ?? new CosmosClient(
-            Environment.GetEnvironmentVariable("COSMOS_ENDPOINT"),
+        // A real account or the emulator is reached as the product reaches it (the emulator's certificate must be trusted,
+        // e.g. through SSL_CERT_FILE).
+        var client = _server?.CreateClient() ?? CosmosConnection.CreateClient(
+            new Uri(Environment.GetEnvironmentVariable("COSMOS_ENDPOINT")!),
             Environment.GetEnvironmentVariable("COSMOS_KEY") ?? throw new InvalidOperationException("COSMOS_ENDPOINT is set but COSMOS_KEY is not."),
-            new CosmosClientOptions { ConnectionMode = ConnectionMode.Gateway });
+            null);
         lock (_clients)
         {
             _clients.Add(client);
