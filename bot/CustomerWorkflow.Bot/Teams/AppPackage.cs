@@ -85,8 +85,15 @@ public static partial class AppPackage
         }
 
         var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, package);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temporary, package);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static void Add(ZipArchive zip, string name, byte[] content)

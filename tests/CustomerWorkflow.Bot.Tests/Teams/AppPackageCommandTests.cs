@@ -85,6 +85,20 @@ public sealed class AppPackageCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_path_that_cannot_be_written_is_said_in_one_line_with_exit_code_1()
+    {
+        var file = Out("a-file");
+        File.WriteAllText(file, "not a folder");
+
+        var (code, _, error) = Run(Empty, "--app-id", AppId, "--bot-id", BotId, "--domain", "bot.contoso.com", "--out", Path.Combine(file, "app.zip"));
+
+        Assert.Equal(AppPackageCommand.Failed, code);
+        Assert.StartsWith($"error: could not write {Path.Combine(file, "app.zip")}", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal([file], _folder.EnumerateFileSystemInfos().Select(f => f.FullName));
+    }
+
+    [Fact]
     public void Help_lists_every_option_with_its_configuration_key()
     {
         var (code, output, _) = Run(Empty, "--help");
