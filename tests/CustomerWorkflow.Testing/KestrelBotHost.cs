@@ -9,7 +9,8 @@ namespace CustomerWorkflow.Testing;
 
 /// <summary>
 /// The production bot host, wired as Program wires it, on Kestrel over loopback (a browser or a load generator needs a
-/// real port). The one difference from production: its connector and authority clients also trust the test CA.
+/// real port). The one difference from production: its connector and authority clients also trust the test CA. A host
+/// that fails to start throws what stopped it, as Program's <c>RunAsync</c> does.
 /// </summary>
 public static class KestrelBotHost
 {
@@ -32,7 +33,17 @@ public static class KestrelBotHost
         builder.Services.AddHttpClient(BotProtocolServiceCollectionExtensions.AuthorityHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
         var app = builder.Build();
         app.MapCustomerWorkflowBot();
-        await app.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // A start-up check refused the configuration: nothing of the host outlives the failure.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return (app, new Uri($"http://127.0.0.1:{LoopbackApp.Port(app)}/"));
     }
 }

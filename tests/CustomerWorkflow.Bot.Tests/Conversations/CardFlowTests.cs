@@ -51,7 +51,7 @@ public sealed class CardFlowTests : IAsyncLifetime
     private Activity WithNewId(Activity activity)
     {
         var copy = JsonSerializer.Deserialize<Activity>(JsonSerializer.Serialize(activity, ProtocolJson.Options), ProtocolJson.Options)!;
-        copy.Id = _host.NextActivityId();
+        copy.Id = BotTestHost.NextActivityId();
         copy.From = new ChannelAccount { Id = Arun.ChannelId, Name = Arun.Name, AadObjectId = Arun.AadObjectId };
         copy.Conversation = new ConversationAccount { Id = Arun.ConversationId, ConversationType = "personal", TenantId = BotTestHost.TenantId };
         return copy;

@@ -20,7 +20,8 @@ namespace CustomerWorkflow.Bot.Tests.Infrastructure;
 /// The production host in-process (the real Program, DI and /api/messages) on a fresh SQLite file with the sample data,
 /// a <see cref="FakeChannel"/> on loopback that receives what the bot sends through the real connector client, and,
 /// when <c>authenticated</c>, a loopback Bot Framework authority (OpenID metadata, keys, token endpoint) configured
-/// through the same flat keys production uses. Stands in for Microsoft.Bot.Builder.Testing.
+/// through the same flat keys production uses. Stands in for Microsoft.Bot.Builder.Testing. Several hosts may share one
+/// channel and one store, as instances of the bot behind one Teams do.
 /// </summary>
 public sealed class BotTestHost : IAsyncDisposable
 {
@@ -28,14 +29,21 @@ public sealed class BotTestHost : IAsyncDisposable
     public const string BotId = "28:customer-workflow-bot";
     public const string AdminUpn = "adam.admin@example.com";
 
+    /// <summary>
+    /// Activity ids are unique across every host in the run, as the channel's are: hosts on one store share the
+    /// idempotency claims keyed by them, so two hosts counting alike would take each other's turns for redeliveries.
+    /// </summary>
+    private static long _activityNumber;
+
     private readonly WebApplicationFactory<Program> _factory;
     private readonly string _folder;
-    private long _activityNumber;
+    private readonly bool _ownsChannel;
 
-    private BotTestHost(WebApplicationFactory<Program> factory, FakeChannel channel, ChannelAuthority? authority, LoopbackServer? tokens, string folder)
+    private BotTestHost(WebApplicationFactory<Program> factory, FakeChannel channel, bool ownsChannel, ChannelAuthority? authority, LoopbackServer? tokens, string folder)
     {
         _factory = factory;
         Channel = channel;
+        _ownsChannel = ownsChannel;
         Authority = authority;
         TokenServer = tokens;
         _folder = folder;
@@ -65,11 +73,13 @@ public sealed class BotTestHost : IAsyncDisposable
         await Services.GetRequiredService<Conversation.DeliveryQueue>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <param name="services">Replaces production services after the host's own (a clock, a deduplicator, a recording handler).</param>
-    public static async Task<BotTestHost> StartAsync(bool authenticated = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="channel">A channel shared with other hosts (left running when this host stops); by default one of its own.</param>
+    public static async Task<BotTestHost> StartAsync(bool authenticated = false, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, FakeChannel? channel = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "cw-bot-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var channel = await FakeChannel.StartAsync(https: authenticated);
+        var ownsChannel = channel is null;
+        channel ??= await FakeChannel.StartAsync(https: authenticated);
         ChannelAuthority? authority = null;
         LoopbackServer? tokens = null;
         var config = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -99,7 +109,7 @@ public sealed class BotTestHost : IAsyncDisposable
         }
 
         var factory = new Factory(config, services);
-        var host = new BotTestHost(factory, channel, authority, tokens, folder);
+        var host = new BotTestHost(factory, channel, ownsChannel, authority, tokens, folder);
         return host;
     }
 
@@ -119,7 +129,7 @@ public sealed class BotTestHost : IAsyncDisposable
 
     public TestUser Admin => User("sample-admin", "Adam Admin");
 
-    public string NextActivityId() => "act-" + Interlocked.Increment(ref _activityNumber);
+    public static string NextActivityId() => "act-" + Interlocked.Increment(ref _activityNumber);
 
     /// <summary>A Teams activity from <paramref name="from"/> in their 1:1 chat.</summary>
     public Activity NewActivity(TestUser from, string type = ActivityTypes.Message) => new()
@@ -171,7 +181,11 @@ public sealed class BotTestHost : IAsyncDisposable
     {
         Client.Dispose();
         await _factory.DisposeAsync();
-        await Channel.DisposeAsync();
+        if (_ownsChannel)
+        {
+            await Channel.DisposeAsync();
+        }
+
         if (Authority is not null)
         {
             await Authority.DisposeAsync();

@@ -77,7 +77,11 @@ public sealed class TestUser(BotTestHost host, string aadObjectId, string name, 
     }
 
     /// <summary>Clicks an Action.Execute of a card this user received: an adaptiveCard/action invoke with its verb and data plus inputs.</summary>
-    public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null, string? field = null)
+    public Task<Turn> ClickAsync(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null, string? field = null) =>
+        PostAsync(Click(cardMessage, title, inputs, field));
+
+    /// <summary>The invoke a click of <paramref name="title"/> sends, not yet delivered (to deliver it more than once).</summary>
+    public Activity Click(Activity cardMessage, string title, IReadOnlyDictionary<string, string>? inputs = null, string? field = null)
     {
         var card = BotTestHost.CardOf(cardMessage);
         var action = FindExecute(card, title, field)
@@ -96,7 +100,7 @@ public sealed class TestUser(BotTestHost host, string aadObjectId, string name, 
             ["action"] = new JsonObject { ["type"] = (string?)action["type"], ["id"] = title, ["verb"] = (string?)action["verb"], ["data"] = data },
             ["trigger"] = "manual",
         });
-        return PostAsync(activity);
+        return activity;
     }
 }
 
