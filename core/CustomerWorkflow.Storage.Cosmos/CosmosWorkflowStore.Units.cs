@@ -270,7 +270,7 @@ public sealed partial class CosmosWorkflowStore
         }
 
         var text = SearchText(ToCustomer(next));
-        if (current is not null && SearchText(ToCustomer(current)) != text)
+        if (current is null || SearchText(ToCustomer(current)) != text)
         {
             var pk = Keys.SearchBucket(next.CustomerId, _options.SearchBuckets);
             work.Add(Documents.UpsertAsync(pk, new SearchDoc { Id = Keys.Id(next.CustomerId), Pk = pk, Text = text }, DocJson.Default.SearchDoc, cancellationToken));
@@ -298,7 +298,7 @@ public sealed partial class CosmosWorkflowStore
             oldText = existing?.Text;
         }
 
-        var entry = new SearchDoc { Id = id, Pk = pk, Text = oldText is null || oldText == text ? text : text + "\n" + oldText };
+        var entry = new SearchDoc { Id = id, Pk = pk, Text = oldText is null || oldText == text ? text : text + "\n" + oldText, Pending = true };
         await Documents.UpsertAsync(pk, entry, DocJson.Default.SearchDoc, cancellationToken).ConfigureAwait(false);
     }
 

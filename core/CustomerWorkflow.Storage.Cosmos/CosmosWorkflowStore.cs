@@ -234,15 +234,21 @@ public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, II
 
     public async Task<int> CountCustomersAsync(CancellationToken cancellationToken = default)
     {
+        // Settled index entries count as they are; one written ahead of a create counts only once its customer exists.
         var total = 0;
+        var pending = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, _options.SearchBuckets), Options(cancellationToken), async (bucket, ct) =>
         {
             var pk = Keys.SearchBucket(bucket);
-            var query = new QueryDefinition("SELECT c.id FROM c WHERE c.pk = @pk AND c.t = 'search'").WithParameter("@pk", pk);
-            var ids = await Documents.QueryAsync(pk, query, DocJson.Default.IdOnly, ct).ConfigureAwait(false);
-            Interlocked.Add(ref total, ids.Count);
+            var query = new QueryDefinition("SELECT c.id, c.p FROM c WHERE c.pk = @pk AND c.t = 'search'").WithParameter("@pk", pk);
+            var entries = await Documents.QueryAsync(pk, query, DocJson.Default.IndexEntry, ct).ConfigureAwait(false);
+            Interlocked.Add(ref total, entries.Count(e => !e.Pending));
+            foreach (var entry in entries.Where(e => e.Pending))
+            {
+                pending.Add(entry.Id);
+            }
         }).ConfigureAwait(false);
-        return total;
+        return total + (pending.IsEmpty ? 0 : (await GetManyAsync([.. pending], cancellationToken).ConfigureAwait(false)).Count);
     }
 
     public void Dispose()

@@ -92,6 +92,8 @@ internal sealed class SearchDoc
     [JsonPropertyName("pk")] public required string Pk { get; set; }
     [JsonPropertyName("t")] public string Type { get; set; } = "search";
     [JsonPropertyName("s")] public required string Text { get; set; }
+    /// <summary>Written ahead of its unit: whether the customer exists (or is named so) is for the unit to say.</summary>
+    [JsonPropertyName("p")] public bool Pending { get; set; }
 }
 
 /// <summary>The settings, in partition <c>settings</c>, with the change records of their last save (their outbox).</summary>
@@ -166,8 +168,8 @@ internal sealed class NoticeDoc
     [JsonPropertyName("n")] public required NoticeRecord Notice { get; set; }
 }
 
-/// <summary>Just a document's id, for queries that count.</summary>
-internal sealed record IdOnly([property: JsonPropertyName("id")] string Id);
+/// <summary>A search entry's id and whether it is settled, for counting customers.</summary>
+internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("p")] bool Pending);
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(UnitDoc))]
@@ -182,5 +184,5 @@ internal sealed record IdOnly([property: JsonPropertyName("id")] string Id);
 [JsonSerializable(typeof(ClaimDoc))]
 [JsonSerializable(typeof(SentCardDoc))]
 [JsonSerializable(typeof(NoticeDoc))]
-[JsonSerializable(typeof(IdOnly))]
+[JsonSerializable(typeof(IndexEntry))]
 internal sealed partial class DocJson : JsonSerializerContext;

@@ -3,6 +3,7 @@ using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Samples;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
 
@@ -387,6 +388,24 @@ public abstract class WorkflowStoreContract : IAsyncLifetime
         Assert.Single(history, h => h.Action == HistoryAction.Approved);
         Assert.Single(history, h => h.Action == HistoryAction.Applied);
         Assert.Equal("5000.00", (await Store.GetAsync("US-001"))!.Customer[FieldCatalog.CreditLimit]);
+    }
+
+    [Fact]
+    public async Task TwoInstancesLoadingTheSampleDataAtOnce_LoadItOnce()
+    {
+        var second = Track(await OpenSecondInstanceAsync());
+        var start = new TaskCompletionSource();
+
+        var loads = await Task.WhenAll(new[] { Store, second }.Select(store => Task.Run(async () =>
+        {
+            await start.Task;
+            return await SampleData.SeedAsync(store);
+        })).Append(Task.Run(() => { start.SetResult(); return 0; })));
+
+        Assert.Equal(SampleData.Customers.Count, loads.Sum());
+        Assert.Equal(SampleData.Customers.Count, await Store.CountCustomersAsync());
+        Assert.Equal(SampleData.Customers.Count, await second.CountCustomersAsync());
+        Assert.NotNull(await second.GetSettingsAsync());
     }
 
     [Fact]

@@ -151,16 +151,16 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
 
     /// <summary>Approves; when the last step completes, the proposal is applied in the same write.</summary>
     public Task<ProposalResult> ApproveAsync(Actor actor, string proposalId, string? comment = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ActOnProposalAsync(proposalId, ProposalAction.Approve, (p, now) => p.Approve(actor, now, comment, expectedVersion), cancellationToken);
+        ActOnProposalAsync(actor, proposalId, ProposalAction.Approve, (p, now) => p.Approve(actor, now, comment, expectedVersion), cancellationToken);
 
     public Task<ProposalResult> RejectAsync(Actor actor, string proposalId, string? reason, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ActOnProposalAsync(proposalId, ProposalAction.Reject, (p, now) => p.Reject(actor, now, reason, expectedVersion), cancellationToken);
+        ActOnProposalAsync(actor, proposalId, ProposalAction.Reject, (p, now) => p.Reject(actor, now, reason, expectedVersion), cancellationToken);
 
     public Task<ProposalResult> RequestChangeAsync(Actor actor, string proposalId, string? comment, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ActOnProposalAsync(proposalId, ProposalAction.RequestChange, (p, now) => p.RequestChange(actor, now, comment, expectedVersion), cancellationToken);
+        ActOnProposalAsync(actor, proposalId, ProposalAction.RequestChange, (p, now) => p.RequestChange(actor, now, comment, expectedVersion), cancellationToken);
 
     public Task<ProposalResult> DelegateAsync(Actor actor, string proposalId, string toUserId, string? comment = null, long? expectedVersion = null, CancellationToken cancellationToken = default) =>
-        ActOnProposalAsync(proposalId, ProposalAction.Delegate, (p, now) => p.Delegate(actor, now, toUserId, comment, expectedVersion), cancellationToken);
+        ActOnProposalAsync(actor, proposalId, ProposalAction.Delegate, (p, now) => p.Delegate(actor, now, toUserId, comment, expectedVersion), cancellationToken);
 
     // ---- shared ----
 
@@ -173,7 +173,7 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
             return (new RecordWrite(record.Customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, record.Customer));
         }, cancellationToken);
 
-    private async Task<ProposalResult> ActOnProposalAsync(string proposalId, ProposalAction action, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken)
+    private async Task<ProposalResult> ActOnProposalAsync(Actor actor, string proposalId, ProposalAction action, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken)
     {
         var id = ProposalId.Normalize(proposalId);
         var customerId = ProposalId.CustomerIdOf(id) ?? throw UnknownProposal(proposalId);
@@ -203,9 +203,30 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
             return result;
         }
 
-        // Not the customer's open proposal: a closed one is refused like any illegal transition.
+        // Not the customer's open proposal: a closed one is refused like any illegal transition, except that a repeat of
+        // the decision this person made (a double click, or a click redelivered to another instance) is told so plainly.
         var closed = await store.GetProposalAsync(id, cancellationToken).ConfigureAwait(false) ?? throw UnknownProposal(proposalId);
+        if (RepeatedDecision(closed, action, actor) is { } decided)
+        {
+            throw new WorkflowException(Refusal.NotYourTurn,
+                $"You {decided} proposal {closed.Id} already; it is {ProposalText.Describe(closed.Status)}. Nothing more to do.");
+        }
+
         throw TransitionTable.Refuse(closed.Status, action, closed.Id);
+    }
+
+    /// <summary>"approved" or "rejected" when the person already made the decision this action asks for; otherwise null.</summary>
+    private static string? RepeatedDecision(Proposal proposal, ProposalAction action, Actor actor)
+    {
+        var wanted = action switch
+        {
+            ProposalAction.Approve => ApprovalDecision.Approved,
+            ProposalAction.Reject => ApprovalDecision.Rejected,
+            _ => ApprovalDecision.Pending,
+        };
+        var made = wanted != ApprovalDecision.Pending
+            && proposal.Steps.Any(step => step.Approvers.Any(slot => actor.Is(slot.UserId) && slot.Decision == wanted));
+        return made ? (wanted == ApprovalDecision.Approved ? "approved" : "rejected") : null;
     }
 
     /// <summary>Read, decide, write; on a lost race, again from a fresh read. A null write means nothing to store.</summary>

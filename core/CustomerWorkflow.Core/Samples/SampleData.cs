@@ -90,20 +90,40 @@ public static class SampleData
 
     /// <summary>Loads the sample customers and settings into an empty store; does nothing when the store has customers.</summary>
     /// <returns>How many customers were added.</returns>
+    /// <remarks>
+    /// Several instances starting together on one empty store race to load it: the load is one all-or-nothing commit,
+    /// so a loser finds the customers there on its next look, or (when both lost) tries again after a random pause.
+    /// </remarks>
     public static async Task<int> SeedAsync(IWorkflowStore store, CancellationToken cancellationToken = default)
     {
-        if (await store.CountCustomersAsync(cancellationToken).ConfigureAwait(false) > 0)
+        ArgumentNullException.ThrowIfNull(store);
+        var added = 0;
+        for (var attempt = 1; added == 0 && await store.CountCustomersAsync(cancellationToken).ConfigureAwait(false) == 0; attempt++)
         {
-            return 0;
+            try
+            {
+                await store.CommitAsync(Customers.Select(c => new RecordWrite(c, null, 0, 0)).ToList(), cancellationToken).ConfigureAwait(false);
+                added = Customers.Count;
+            }
+            catch (ConcurrencyException) when (attempt < 8)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 200)), cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        await store.CommitAsync(Customers.Select(c => new RecordWrite(c, null, 0, 0)).ToList(), cancellationToken).ConfigureAwait(false);
-        if (await store.GetSettingsAsync(cancellationToken).ConfigureAwait(false) is null)
+        try
         {
-            await store.SaveSettingsAsync(Settings, 0, [new SettingsChange(DateTimeOffset.UnixEpoch, Actor.System.Id, Actor.System.DisplayName, "Sample settings", "(none)", "loaded")], cancellationToken).ConfigureAwait(false);
+            if (await store.GetSettingsAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                await store.SaveSettingsAsync(Settings, 0, [new SettingsChange(DateTimeOffset.UnixEpoch, Actor.System.Id, Actor.System.DisplayName, "Sample settings", "(none)", "loaded")], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ConcurrencyException)
+        {
+            // Another instance saved them first.
         }
 
-        return Customers.Count;
+        return added;
     }
 
     /// <summary>

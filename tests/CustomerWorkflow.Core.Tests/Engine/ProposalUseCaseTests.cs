@@ -167,6 +167,19 @@ public sealed class ProposalUseCaseTests : EngineTestBase
         Assert.StartsWith("You can't approve proposal US-001-P1: it is applied.", refusal.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Approve_RepeatedByWhoAppliedIt_SaysTheirApprovalIsRecorded()
+    {
+        var proposal = await SubmittedProposalAsync();
+        await Engine.ApproveAsync(Users.Ann, proposal.Id);
+
+        var refusal = await Assert.ThrowsAsync<WorkflowException>(() => Engine.ApproveAsync(Users.Ann, proposal.Id));
+        var reject = await Assert.ThrowsAsync<WorkflowException>(() => Engine.RejectAsync(Users.Ann, proposal.Id, "no"));
+
+        Assert.Equal("You approved proposal US-001-P1 already; it is applied. Nothing more to do.", refusal.Message);
+        Assert.StartsWith("You can't reject proposal US-001-P1: it is applied.", reject.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("US-001-P7")]
     [InlineData("US-404-P1")]
