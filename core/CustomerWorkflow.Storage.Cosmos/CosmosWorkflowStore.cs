@@ -130,33 +130,8 @@ public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, II
         };
     }
 
-    public async Task<Proposal?> GetProposalAsync(string proposalId, CancellationToken cancellationToken = default)
-    {
-        if (ProposalId.CustomerIdOf(proposalId) is not { } customerId)
-        {
-            return null;
-        }
-
-        var unit = await LoadUnitAsync(customerId, forWrite: false, cancellationToken).ConfigureAwait(false);
-        if (unit.State is not { } state)
-        {
-            return null;
-        }
-
-        if (state.OpenId == proposalId && state.Open is { } open)
-        {
-            return ToProposal(open);
-        }
-
-        var closedId = Keys.ClosedProposal(proposalId);
-        if (state.LastClosed is { } last && last.Id == closedId)
-        {
-            return ToProposal(last.Proposal);
-        }
-
-        var (closed, _) = await Documents.ReadAsync(Keys.Customer(customerId), closedId, DocJson.Default.ClosedProposalDoc, cancellationToken).ConfigureAwait(false);
-        return closed is null ? null : ToProposal(closed.Proposal);
-    }
+    public async Task<Proposal?> GetProposalAsync(string proposalId, CancellationToken cancellationToken = default) =>
+        (await FindProposalAsync(proposalId, cancellationToken).ConfigureAwait(false))?.Proposal;
 
     public async Task<IReadOnlyList<Proposal>> ListProposalsAsync(string customerId, CancellationToken cancellationToken = default)
     {
@@ -337,6 +312,7 @@ public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, II
         return [.. found];
     }
 
+    /// <summary>A proposal where it is now: open in its unit, closed in the unit's outbox, or in its own document.</summary>
     private async Task<FoundProposal?> FindProposalAsync(string proposalId, CancellationToken cancellationToken)
     {
         if (ProposalId.CustomerIdOf(proposalId) is not { } customerId)
