@@ -1,4 +1,5 @@
 using CustomerWorkflow.Bot.Conversation;
+using CustomerWorkflow.Bot.Graph;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -76,7 +77,8 @@ public static class BotHost
         services.AddHostedService<DeliveryWorker>();
         services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
-        services.AddSingleton<Notifier>();
+        services.AddGraph();
+        services.AddScoped<Notifier>();
         services.AddSingleton<Commands.CommandRunner>();
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();
