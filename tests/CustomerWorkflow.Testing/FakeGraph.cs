@@ -66,6 +66,12 @@ public sealed class FakeGraph : IAsyncDisposable
     /// <summary>Members per page, small so a test sees several pages.</summary>
     public int PageSize { get; set; } = 2;
 
+    /// <summary>
+    /// The activity types the app manifest declares, each with its template's parameters; when set, a notice of another
+    /// type, or without exactly those parameters, is refused as Graph refuses it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? DeclaredActivityTypes { get; set; }
+
     /// <summary>What the throttled answers say in Retry-After (seconds, or an HTTP date).</summary>
     public string RetryAfter { get; set; } = "1";
 
@@ -383,6 +389,13 @@ public sealed class FakeGraph : IAsyncDisposable
         if (!valid)
         {
             return (400, Error("BadRequest", "The notice's topic, activityType, previewText or templateParameters are not as Graph takes them."), []);
+        }
+
+        if (DeclaredActivityTypes is { } declared
+            && (!declared.TryGetValue((string)notice!["activityType"]!, out var parameters)
+                || !parameters.Order(StringComparer.Ordinal).SequenceEqual(notice["templateParameters"]!.AsArray().Select(p => (string?)p?["name"] ?? string.Empty).Order(StringComparer.Ordinal))))
+        {
+            return (400, Error("BadRequest", "The activity type is not declared in the app manifest, or its template parameters differ."), []);
         }
 
         notice!["recipient"] = user.Id;

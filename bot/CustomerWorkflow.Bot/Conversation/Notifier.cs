@@ -106,7 +106,7 @@ internal sealed partial class Notifier(
     /// <summary>The second way to reach someone: an activity feed notice, recorded as delivered that way when it went out.</summary>
     private async Task<bool> NotifiedInFeedAsync(UserProfile person, Notice notice, string? installationId, string chatFailure, CancellationToken cancellationToken)
     {
-        if (!installer.CanNotifyInFeed)
+        if (!installer.CanNotifyInFeed || notice.Feed is null)
         {
             return false;
         }

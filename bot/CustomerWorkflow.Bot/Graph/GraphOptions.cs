@@ -17,13 +17,11 @@ internal sealed class GraphOptions
     public const string TenantIdKey = "Graph:TenantId";
     public const string LoginUrlKey = "Graph:LoginUrl";
     public const string ActivityFeedKey = "Graph:ActivityFeed";
-    public const string ActivityTypeKey = "Graph:ActivityType";
     public const string CatalogAppIdKey = "Teams:CatalogAppId";
     public const string ServiceUrlKey = "Teams:ServiceUrl";
 
     public static readonly Uri DefaultBaseUrl = new("https://graph.microsoft.com/v1.0/");
     public const string DefaultScope = "https://graph.microsoft.com/.default";
-    public const string DefaultActivityType = "customerChangeNotice";
 
     /// <summary>The regional-agnostic Teams serviceUrl for proactive messages when no turn gives one.</summary>
     public static readonly Uri DefaultTeamsServiceUrl = new("https://smba.trafficmanager.net/teams/");
@@ -44,11 +42,11 @@ internal sealed class GraphOptions
     /// <summary>Where proactive messages go when the triggering turn gives no serviceUrl (configured, so trusted).</summary>
     public Uri? TeamsServiceUrl { get; init; }
 
-    /// <summary>When a 1:1 chat cannot be had, send a Teams activity feed notice instead (TeamsActivity.Send).</summary>
+    /// <summary>
+    /// When a 1:1 chat cannot be had, send a Teams activity feed notice instead (TeamsActivity.Send), of a type the app
+    /// manifest declares (<see cref="Teams.ActivityFeedTypes"/>).
+    /// </summary>
     public bool ActivityFeed { get; init; }
-
-    /// <summary>The activity type the notice uses; the app manifest must declare it under <c>activities.activityTypes</c>.</summary>
-    public string ActivityType { get; init; } = DefaultActivityType;
 
     /// <summary>Attempts in all for a throttled or unavailable answer (429, 503, 504), the first included.</summary>
     public int MaxAttempts { get; init; } = 4;
@@ -103,12 +101,6 @@ internal sealed class GraphOptions
             throw new InvalidOperationException($"{CatalogAppIdKey} must be the app's id in the Teams app catalog (a GUID), not '{catalogAppId}'.");
         }
 
-        var activityType = Text(configuration[ActivityTypeKey]) ?? DefaultActivityType;
-        if (activityType.Length > 64 || !activityType.All(char.IsAsciiLetterOrDigit))
-        {
-            throw new InvalidOperationException($"{ActivityTypeKey} must be an activity type of the app manifest (letters and digits), not '{activityType}'.");
-        }
-
         return new GraphOptions
         {
             Enabled = true,
@@ -117,7 +109,6 @@ internal sealed class GraphOptions
             CatalogAppId = catalogAppId?.ToLowerInvariant(),
             TeamsServiceUrl = Url(configuration[ServiceUrlKey], ServiceUrlKey),
             ActivityFeed = configuration.GetValue(ActivityFeedKey, false),
-            ActivityType = activityType,
         };
     }
 

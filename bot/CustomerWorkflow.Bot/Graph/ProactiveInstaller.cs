@@ -78,25 +78,25 @@ internal sealed partial class ProactiveInstaller(
     }
 
     /// <summary>
-    /// Sends the notice as a Teams activity feed notice: about the app's installation when there is one (it opens the
-    /// bot), else with a link to a chat with the bot. Returns null when sent, else why not.
+    /// Sends the notice as a Teams activity feed entry of its <see cref="Notice.Feed"/> type: about the app's
+    /// installation when there is one (selecting it opens the bot), else with a link to a chat with the bot. Returns
+    /// null when sent, else why not.
     /// </summary>
     public async Task<string?> NotifyInFeedAsync(UserProfile person, Notice notice, string? installationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(person);
         ArgumentNullException.ThrowIfNull(notice);
-        if (!CanNotifyInFeed)
+        if (!CanNotifyInFeed || notice.Feed is not { } feed)
         {
-            return "the activity feed is off";
+            return "no activity feed notice for this";
         }
 
         var topic = installationId is not null
             ? ActivityTopic.Installation(graph.BaseUrl, person.Id, installationId)
-            : ActivityTopic.Text("Customer change approvals", new Uri("https://teams.microsoft.com/l/chat/0/0?users=" + Uri.EscapeDataString("28:" + bot.MicrosoftAppId)));
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal) { ["proposal"] = notice.ProposalId ?? "A customer change" };
+            : ActivityTopic.Text("Customer changes", new Uri("https://teams.microsoft.com/l/chat/0/0?users=" + Uri.EscapeDataString("28:" + bot.MicrosoftAppId)));
         try
         {
-            await graph.SendActivityNotificationAsync(person.Id, new ActivityNotice(topic, options.ActivityType, notice.Text, parameters), cancellationToken).ConfigureAwait(false);
+            await graph.SendActivityNotificationAsync(person.Id, new ActivityNotice(topic, feed.Type, notice.Text, feed.Parameters), cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (Exception exception) when (IsGraphFailure(exception, cancellationToken))

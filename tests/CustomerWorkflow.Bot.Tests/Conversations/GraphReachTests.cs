@@ -1,4 +1,5 @@
 using System.Net;
+using CustomerWorkflow.Bot.Teams;
 using CustomerWorkflow.Bot.Tests.Infrastructure;
 using CustomerWorkflow.Testing;
 
@@ -16,9 +17,12 @@ public sealed class GraphReachTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _graph = await FakeGraph.StartAsync();
-        // The sample approvers, as the directory knows them (their object ids are the sample ids).
+        // The sample people, as the directory knows them (their object ids are the sample ids).
         _graph.AddUser("sample-approver", "Arun Approver");
         _graph.AddUser("sample-finance", "Farah Finance");
+        _graph.AddUser("sample-clerk", "Chloe Clerk");
+        // Graph refuses a notice of a type the app manifest does not declare; these are the declared ones.
+        _graph.DeclaredActivityTypes = ActivityFeedTypes.TemplateParameters;
     }
 
     public async Task DisposeAsync() => await _graph.DisposeAsync();
@@ -107,10 +111,31 @@ public sealed class GraphReachTests : IAsyncLifetime
         Assert.DoesNotContain(submit.Replies, r => r.Text!.Contains("couldn't notify", StringComparison.Ordinal));
         Assert.Equal(["sample-approver", "sample-finance"], _graph.ActivityNotices.Select(n => (string?)n["recipient"]).Order());
         var notice = _graph.ActivityNotices.First();
-        Assert.Equal(("text", "customerChangeNotice", "US-001-P1"), ((string?)notice["topic"]!["source"], (string?)notice["activityType"], (string?)notice["templateParameters"]![0]!["value"]));
+        Assert.Equal(("text", "approvalRequested"), ((string?)notice["topic"]!["source"], (string?)notice["activityType"]));
+        Assert.Equal(["submitter=Chloe Clerk", "customer=US-001 Contoso Retail"], notice["templateParameters"]!.AsArray().Select(p => $"{p!["name"]}={p["value"]}"));
         Assert.Contains("asks for your approval", (string?)notice["previewText"]!["content"], StringComparison.Ordinal);
         (await host.Clerk.SendAsync("history US-001")).ReplyText("Chloe Clerk submitted");
         Assert.DoesNotContain("⚠", (await host.Clerk.SendAsync("history US-001")).ReplyText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_submitter_whose_chat_refuses_the_outcome_gets_it_in_the_activity_feed()
+    {
+        await using var host = await StartAsync(activityFeed: true);
+        var clerk = host.Clerk;
+        await host.Approver.SendAsync("hi");
+        await clerk.SendAsync("set US-001 CreditLimit=300000");
+        await clerk.SendAsync("submit US-001");
+        // The clerk removed the app since: the channel refuses the bot in their chat.
+        host.Channel.RefuseConversation(clerk.ConversationId);
+
+        var approve = await host.Approver.SendAsync("approve US-001-P1");
+
+        approve.ReplyText("Approved: proposal US-001-P1 is applied");
+        Assert.Contains(approve.Calls, c => c.Kind == "refused" && c.ConversationId == clerk.ConversationId);
+        var notice = Assert.Single(_graph.ActivityNotices);
+        Assert.Equal(("sample-clerk", "proposalDecided"), ((string?)notice["recipient"], (string?)notice["activityType"]));
+        Assert.Equal(["customer=US-001 Contoso Retail", "outcome=approved and applied"], notice["templateParameters"]!.AsArray().Select(p => $"{p!["name"]}={p["value"]}"));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CustomerWorkflow.Bot.Graph;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Connector;
+using CustomerWorkflow.Bot.Teams;
 using CustomerWorkflow.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -368,16 +369,19 @@ public sealed class GraphClientTests : IAsyncLifetime, IDisposable
         var client = Client();
         var preview = new string('x', 200);
 
+        _graph.DeclaredActivityTypes = ActivityFeedTypes.TemplateParameters;
+
         await client.SendActivityNotificationAsync(Ada, new ActivityNotice(
-            ActivityTopic.Installation(_graph.BaseUrl, Ada, installed.Id), "customerChangeNotice", preview,
-            new Dictionary<string, string> { ["proposal"] = "US-001-P1" }), CancellationToken.None);
+            ActivityTopic.Installation(_graph.BaseUrl, Ada, installed.Id), ActivityFeedTypes.ApprovalRequested, preview,
+            new Dictionary<string, string> { ["submitter"] = "Cleo Clerk", ["customer"] = "US-001 Contoso Retail" }), CancellationToken.None);
 
         var call = Assert.Single(_graph.Calls);
         Assert.Equal(("POST", $"/v1.0/users/{Ada}/teamwork/sendActivityNotification", 204), (call.Method, call.Path, call.Status));
         var notice = Assert.Single(_graph.ActivityNotices);
-        Assert.Equal("customerChangeNotice", (string?)notice["activityType"]);
+        Assert.Equal(("entityUrl", $"{_graph.BaseUrl}users/{Ada}/teamwork/installedApps/{Uri.EscapeDataString(installed.Id)}"), ((string?)notice["topic"]!["source"], (string?)notice["topic"]!["value"]));
+        Assert.Equal("approvalRequested", (string?)notice["activityType"]);
         Assert.Equal(150, ((string?)notice["previewText"]!["content"])!.Length);
-        Assert.Equal("US-001-P1", (string?)notice["templateParameters"]![0]!["value"]);
+        Assert.Equal(["submitter=Cleo Clerk", "customer=US-001 Contoso Retail"], notice["templateParameters"]!.AsArray().Select(p => $"{p!["name"]}={p["value"]}"));
     }
 
     [Fact]

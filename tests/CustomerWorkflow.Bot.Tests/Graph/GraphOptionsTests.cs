@@ -52,7 +52,6 @@ public sealed class GraphOptionsTests
     [InlineData("Graph:TenantId", "MultiTenant", null)]
     [InlineData("Graph:BaseUrl", null, "http://graph.example/v1.0/")]
     [InlineData("Teams:CatalogAppId", null, null)]
-    [InlineData("Graph:ActivityType", null, null)]
     public void Settings_that_cannot_work_stop_the_host_naming_the_key(string key, string? appType, string? baseUrl)
     {
         var bot = key == "MicrosoftAppId" ? Bot(appId: null) : Bot(appType ?? "SingleTenant", tenant: appType is null ? "tenant-1" : null);
@@ -65,11 +64,6 @@ public sealed class GraphOptionsTests
         if (key == "Teams:CatalogAppId")
         {
             settings.Add((key, "my-app"));
-        }
-
-        if (key == "Graph:ActivityType")
-        {
-            settings.Add((key, "approval required!"));
         }
 
         var refusal = Assert.Throws<InvalidOperationException>(() => Read(bot, [.. settings]));
