@@ -139,7 +139,7 @@ internal sealed partial class CommandRunner
         (await PeopleAsync(ids, cancellationToken).ConfigureAwait(false)).Name;
 
     private async Task<Core.People.UserProfile> ResolveUserAsync(string key, CancellationToken cancellationToken) =>
-        await _directory.ResolveAsync(key, cancellationToken).ConfigureAwait(false)
+        await _people.ResolveAsync(key, cancellationToken).ConfigureAwait(false)
         ?? throw new WorkflowException(Refusal.UnknownUser,
             $"I haven't met '{key}' yet. Ask them to open the bot in Teams once (say hi to it), then try again.");
 }

@@ -9,7 +9,7 @@ internal static class GraphServiceCollectionExtensions
     public const string HttpClientName = "CustomerWorkflow.Bot.Graph";
 
     /// <summary>
-    /// Registers the Graph client and the proactive installer. Both are inert unless <c>Graph:Enabled</c>: the settings
+    /// Registers the Graph client, the proactive installer and the people finder. All are inert unless <c>Graph:Enabled</c>: the settings
     /// are read when first needed (from the configuration the host ends up with) and checked at start.
     /// </summary>
     public static IServiceCollection AddGraph(this IServiceCollection services)
@@ -27,6 +27,7 @@ internal static class GraphServiceCollectionExtensions
         });
         services.AddHttpClient<GraphClient>(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddTransient<ProactiveInstaller>();
+        services.AddSingleton<PeopleFinder>();
         services.AddHostedService<GraphSettingsCheck>();
         return services;
     }

@@ -139,6 +139,30 @@ public sealed class GraphReachTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Someone_named_by_upn_is_found_in_graph_given_a_role_and_reached_when_delegated_to()
+    {
+        _graph.AddUser("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6", "Dana Deputy", "dana.deputy@contoso.com");
+        await using var host = await StartAsync();
+        var admin = host.User("sample-admin", "Adam Admin", BotTestHost.AdminUpn);
+        (await admin.SendAsync("role nobody@contoso.com approver")).ReplyText("I haven't met 'nobody@contoso.com' yet");
+
+        (await admin.SendAsync("role dana.deputy@contoso.com approver")).ReplyText("Dana Deputy was without a role and is now approver.");
+        var dana = await host.Users.GetUserAsync("0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6");
+        Assert.Equal(("Dana Deputy", "dana.deputy@contoso.com", null), (dana?.Name, dana?.Upn, dana?.Address));
+        await host.Approver.SendAsync("hi");
+        await host.Clerk.SendAsync("set US-001 CreditLimit=300000");
+        await host.Clerk.SendAsync("submit US-001");
+
+        var delegated = await host.Approver.SendAsync("delegate US-001-P1 dana.deputy@contoso.com");
+
+        Assert.Contains(delegated.Replies, r => r.Text == "Delegated your approval of US-001-P1 to Dana Deputy.");
+        var chat = _graph.Installations.Single(i => i.UserId == "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6").ChatId;
+        var card = Assert.Single(delegated.Calls, c => c.ConversationId == chat && c.Kind == "send");
+        Assert.Contains("asks for your approval", card.Activity!.Text, StringComparison.Ordinal);
+        Assert.Single(_graph.Calls, c => c.Path == "/v1.0/users/dana.deputy@contoso.com" && c.Status == 200);
+    }
+
+    [Fact]
     public async Task When_installing_is_refused_the_clerk_hears_who_was_not_reached_and_the_history_says_why()
     {
         _graph.RefuseInstalls();
