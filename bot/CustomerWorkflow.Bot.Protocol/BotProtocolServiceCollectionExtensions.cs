@@ -44,10 +44,7 @@ public static class BotProtocolServiceCollectionExtensions
         services.TryAddSingleton<IChannelTokenProvider>(provider =>
         {
             var options = provider.GetRequiredService<BotProtocolOptions>();
-            var time = provider.GetRequiredService<TimeProvider>();
-            return CredentialTokenProvider.FromOptions(options) is { } credential
-                ? new CredentialTokenProvider(credential, options, time)
-                : new ClientCredentialsTokenProvider(Client(provider, AuthorityHttpClient), options, time);
+            return TokenAudience.Channel(options).CreateProvider(options, Client(provider, AuthorityHttpClient), provider.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(provider => new ConnectorClient(
             Client(provider, ConnectorHttpClient),

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace CustomerWorkflow.Bot.Protocol.Connector;
 
-/// <summary>Gives the bearer token the bot presents to the channel; null in anonymous development mode.</summary>
+/// <summary>
+/// Gives the bearer token the bot presents to the channel (or, built for another <see cref="TokenAudience"/>, to
+/// Microsoft Graph); null in anonymous development mode.
+/// </summary>
 public interface IChannelTokenProvider
 {
     Task<string?> GetTokenAsync(CancellationToken cancellationToken);
@@ -11,7 +14,8 @@ public interface IChannelTokenProvider
 
 /// <summary>
 /// OAuth 2.0 client credentials against <c>{login url}/oauth2/v2.0/token</c> with scope <c>{oauth scope}/.default</c>
-/// (BOT-PROTOCOL §3), cached until shortly before it expires. Concurrent callers share one request.
+/// (BOT-PROTOCOL §3), cached until shortly before it expires. Concurrent callers share one request. Another
+/// <see cref="TokenAudience"/> gets a token for another resource (Microsoft Graph) with the same app secret.
 /// </summary>
 public sealed class ClientCredentialsTokenProvider : IChannelTokenProvider, IDisposable
 {
@@ -20,16 +24,20 @@ public sealed class ClientCredentialsTokenProvider : IChannelTokenProvider, IDis
 
     private readonly HttpClient _http;
     private readonly BotProtocolOptions _options;
+    private readonly TokenAudience _audience;
     private readonly TimeProvider _time;
     private readonly RenewingToken _token;
 
-    public ClientCredentialsTokenProvider(HttpClient http, BotProtocolOptions options, TimeProvider? time = null)
+    /// <param name="audience">What the token is for; the channel (BOT-PROTOCOL §3) when not given.</param>
+    public ClientCredentialsTokenProvider(HttpClient http, BotProtocolOptions options, TimeProvider? time = null, TokenAudience? audience = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _http = http;
         _options = options;
+        _audience = audience ?? TokenAudience.Channel(options);
         _time = time ?? TimeProvider.System;
         _token = new RenewingToken(_time);
-        if (!options.IsAnonymous && !options.EffectiveLoginUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (!options.IsAnonymous && !_audience.LoginUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException("The login URL must be https.", nameof(options));
         }
@@ -58,9 +66,9 @@ public sealed class ClientCredentialsTokenProvider : IChannelTokenProvider, IDis
             ["grant_type"] = "client_credentials",
             ["client_id"] = _options.MicrosoftAppId!,
             ["client_secret"] = _options.MicrosoftAppPassword ?? string.Empty,
-            ["scope"] = _options.ToChannelFromBotOAuthScope.TrimEnd('/') + "/.default",
+            ["scope"] = _audience.Scope,
         });
-        using var response = await _http.PostAsync(new Uri(_options.EffectiveLoginUrl + "/oauth2/v2.0/token"), content, cancellationToken)
+        using var response = await _http.PostAsync(new Uri(_audience.LoginUrl.TrimEnd('/') + "/oauth2/v2.0/token"), content, cancellationToken)
             .ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

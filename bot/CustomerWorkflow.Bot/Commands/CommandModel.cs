@@ -15,7 +15,18 @@ internal sealed record Reply(string Text, Cards.Model.AdaptiveCard? Card = null)
 
 /// <summary>A message to someone else, sent proactively after the answer (an approver to act, a submitter told the outcome).</summary>
 /// <param name="ProposalId">The proposal an approval card is about, so the card can be updated for everyone later.</param>
-internal sealed record Notice(string UserId, string Text, Cards.Model.AdaptiveCard? Card = null, string? ProposalId = null);
+/// <param name="Feed">The same notice as a Teams activity feed entry, for someone no chat reaches.</param>
+internal sealed record Notice(string UserId, string Text, Cards.Model.AdaptiveCard? Card = null, string? ProposalId = null, FeedActivity? Feed = null);
+
+/// <summary>
+/// An activity feed entry: one of the types the app manifest declares (<see cref="Teams.ActivityFeedTypes"/>) with a
+/// value for each parameter of its template text.
+/// </summary>
+internal sealed record FeedActivity(string Type, IReadOnlyDictionary<string, string> Parameters)
+{
+    public static FeedActivity Of(string type, params (string Name, string Value)[] parameters) =>
+        new(type, parameters.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal));
+}
 
 /// <param name="ProposalId">A proposal this command changed: its sent cards are brought up to date afterwards.</param>
 internal sealed record CommandResult(IReadOnlyList<Reply> Replies, IReadOnlyList<Notice> Notices, string? ProposalId = null)

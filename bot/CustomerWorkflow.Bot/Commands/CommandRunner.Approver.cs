@@ -1,3 +1,4 @@
+using CustomerWorkflow.Bot.Teams;
 using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Engine;
@@ -90,25 +91,30 @@ internal sealed partial class CommandRunner
                         u,
                         $"{names(submitter)} asks for your approval of changes to {customer.Id} {customer.Name} (proposal {proposal.Id}). Type `approve {proposal.Id}` or `inbox`.",
                         ApprovalCard.Build(view, u),
-                        proposal.Id));
+                        proposal.Id,
+                        FeedActivity.Of(ActivityFeedTypes.ApprovalRequested, ("submitter", names(submitter)), ("customer", $"{customer.Id} {customer.Name}"))));
                 }
                 break;
             case ProposalStatus.Applied:
                 answer = $"Approved: proposal {proposal.Id} is applied to {customer.Id} {customer.Name} ("
                     + string.Join("; ", proposal.Lines.Select(l => $"{l.Field} {Text.Value(l.ProposedValue)}")) + ").";
-                notices.Add(new Notice(submitter, $"Your changes to {customer.Id} {customer.Name} (proposal {proposal.Id}) were approved and applied."));
+                notices.Add(new Notice(submitter, $"Your changes to {customer.Id} {customer.Name} (proposal {proposal.Id}) were approved and applied.",
+                    Feed: FeedActivity.Of(ActivityFeedTypes.ProposalDecided, ("customer", $"{customer.Id} {customer.Name}"), ("outcome", "approved and applied"))));
                 break;
             case ProposalStatus.Conflict:
                 answer = $"Proposal {proposal.Id} was approved but not applied: {customer.Id} changed since it was proposed ({string.Join(", ", proposal.ConflictFields)}). It is flagged as a conflict.";
-                notices.Add(new Notice(submitter, $"Your changes to {customer.Id} (proposal {proposal.Id}) were approved but not applied: {string.Join(", ", proposal.ConflictFields)} changed in the meantime. Propose them again if they still hold."));
+                notices.Add(new Notice(submitter, $"Your changes to {customer.Id} (proposal {proposal.Id}) were approved but not applied: {string.Join(", ", proposal.ConflictFields)} changed in the meantime. Propose them again if they still hold.",
+                    Feed: FeedActivity.Of(ActivityFeedTypes.ProposalDecided, ("customer", $"{customer.Id} {customer.Name}"), ("outcome", "approved but not applied: the customer changed meanwhile"))));
                 break;
             case ProposalStatus.Rejected:
                 answer = $"Rejected proposal {proposal.Id}{decision}.";
-                notices.Add(new Notice(submitter, $"{context.Actor.DisplayName} rejected your changes to {customer.Id} {customer.Name} (proposal {proposal.Id}){decision}."));
+                notices.Add(new Notice(submitter, $"{context.Actor.DisplayName} rejected your changes to {customer.Id} {customer.Name} (proposal {proposal.Id}){decision}.",
+                    Feed: FeedActivity.Of(ActivityFeedTypes.ProposalDecided, ("customer", $"{customer.Id} {customer.Name}"), ("outcome", "rejected"))));
                 break;
             case ProposalStatus.ChangeRequested:
                 answer = $"Sent proposal {proposal.Id} back to {names(submitter)}{decision}.";
-                notices.Add(new Notice(submitter, $"{context.Actor.DisplayName} asks you to change proposal {proposal.Id} for {customer.Id}{decision}. Type `changes {customer.Id}`, then `submit {customer.Id}` again."));
+                notices.Add(new Notice(submitter, $"{context.Actor.DisplayName} asks you to change proposal {proposal.Id} for {customer.Id}{decision}. Type `changes {customer.Id}`, then `submit {customer.Id}` again.",
+                    Feed: FeedActivity.Of(ActivityFeedTypes.ChangeRequested, ("approver", context.Actor.DisplayName), ("customer", $"{customer.Id} {customer.Name}"))));
                 break;
             default:
                 answer = $"Proposal {proposal.Id} is {Text.Status(proposal.Status)}.";
@@ -133,7 +139,7 @@ internal sealed partial class CommandRunner
         (await PeopleAsync(ids, cancellationToken).ConfigureAwait(false)).Name;
 
     private async Task<Core.People.UserProfile> ResolveUserAsync(string key, CancellationToken cancellationToken) =>
-        await _directory.ResolveAsync(key, cancellationToken).ConfigureAwait(false)
+        await _people.ResolveAsync(key, cancellationToken).ConfigureAwait(false)
         ?? throw new WorkflowException(Refusal.UnknownUser,
             $"I haven't met '{key}' yet. Ask them to open the bot in Teams once (say hi to it), then try again.");
 }

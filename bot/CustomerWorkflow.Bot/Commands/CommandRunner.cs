@@ -20,12 +20,14 @@ internal sealed partial class CommandRunner
 
     private readonly ProposalEngine _engine;
     private readonly UserDirectory _directory;
+    private readonly Graph.PeopleFinder _people;
     private readonly ApprovalCards _cards;
     private readonly IDeliveryStore _delivery;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards, IDeliveryStore delivery)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery)
     {
+        _people = people;
         _delivery = delivery;
         _cards = cards;
         _engine = engine;

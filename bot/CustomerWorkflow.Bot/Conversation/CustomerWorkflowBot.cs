@@ -22,6 +22,7 @@ internal sealed partial class CustomerWorkflowBot(
     CommandRunner runner,
     ProposalEngine engine,
     UserDirectory directory,
+    Graph.PeopleFinder people,
     ApprovalCards cards,
     DeliveryQueue deliveries,
     IIdempotencyStore claims,
@@ -196,7 +197,7 @@ internal sealed partial class CustomerWorkflowBot(
                 if (commandName == "delegate")
                 {
                     var who = ReadString(data, "delegateTo");
-                    var target = string.IsNullOrWhiteSpace(who) ? null : await directory.ResolveAsync(who, cancellationToken).ConfigureAwait(false);
+                    var target = string.IsNullOrWhiteSpace(who) ? null : await people.ResolveAsync(who, cancellationToken).ConfigureAwait(false);
                     if (target is null)
                     {
                         note = string.IsNullOrWhiteSpace(who) ? "Say whom to delegate to." : $"I haven't met '{who}' yet. Ask them to open the bot in Teams once, then try again.";

@@ -77,11 +77,12 @@ internal sealed record DeliveryJob(Activity Turn, bool Authenticated, IReadOnlyL
 /// <summary>
 /// Does the queued work in the background: sends the notices (each tried up to three times), tells the actor who could
 /// not be reached, and replaces every card sent about the proposal with its current view for that card's reader (PUT).
-/// A failure is logged and recorded with the proposal's history; the decision itself was already stored.
+/// A failure is logged and recorded with the proposal's history; the decision itself was already stored. Each job runs in
+/// a scope of its own, so the typed HttpClients the notifier uses (Graph) are fresh from the factory.
 /// </summary>
 internal sealed partial class DeliveryWorker(
     DeliveryQueue queue,
-    Notifier notifier,
+    IServiceScopeFactory scopes,
     BotAdapter adapter,
     ApprovalCards cards,
     ProposalEngine engine,
@@ -118,6 +119,8 @@ internal sealed partial class DeliveryWorker(
 
         if (job.Notices.Count > 0)
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var notifier = scope.ServiceProvider.GetRequiredService<Notifier>();
             var unreachable = await notifier.SendAsync(job.Notices, turn, cancellationToken).ConfigureAwait(false);
             if (unreachable.Count > 0)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CustomerWorkflow.Bot.Commands;
+using CustomerWorkflow.Bot.Graph;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Connector;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -34,7 +35,10 @@ internal sealed record StoredAddress(ConversationReference Reference, bool Authe
 
 /// <summary>
 /// Sends notices to people proactively: through their stored 1:1 conversation, or by opening one (Teams needs the
-/// person's channel id and the tenant) when none is stored. People the bot has never met cannot be reached yet.
+/// person's channel id and the tenant) when none is stored. With Microsoft Graph configured, people the bot has never
+/// met get the app installed and the notice in the 1:1 chat that gives them, or else an activity feed notice; without
+/// it they cannot be reached yet. Nothing here fails the action that caused the notice: what could not be delivered is
+/// recorded with the reason.
 /// </summary>
 internal sealed partial class Notifier(
     BotAdapter adapter,
@@ -42,9 +46,12 @@ internal sealed partial class Notifier(
     TrustedServiceUrls trusted,
     BotProtocolOptions options,
     IDeliveryStore delivery,
+    ProactiveInstaller installer,
     TimeProvider time,
     ILogger<Notifier> logger)
 {
+    private const string NeverMet = "not reached: they have not opened the bot yet";
+
     /// <summary>Sends each notice; returns the names of the people who could not be reached.</summary>
     public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<Notice> notices, ITurnContext? turn, CancellationToken cancellationToken)
     {
@@ -52,34 +59,66 @@ internal sealed partial class Notifier(
         foreach (var notice in notices)
         {
             var person = await directory.GetAsync(notice.UserId, cancellationToken).ConfigureAwait(false);
-            var address = person is null ? null : await AddressOfAsync(person, turn, cancellationToken).ConfigureAwait(false);
-            var reference = address?.Reference;
-            if (reference is null)
+            if (person is null)
             {
-                unreachable.Add(person?.Name ?? notice.UserId);
-                await RecordAsync(notice, false, "not reached: they have not opened the bot yet", cancellationToken).ConfigureAwait(false);
+                unreachable.Add(notice.UserId);
+                await RecordAsync(notice, false, NeverMet, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var found = await AddressOfAsync(person, turn, cancellationToken).ConfigureAwait(false);
+            if (found.Address is not { } address)
+            {
+                if (!await NotifiedInFeedAsync(person, notice, found.InstallationId, found.Failure ?? NeverMet, cancellationToken).ConfigureAwait(false))
+                {
+                    unreachable.Add(person.Name);
+                    await RecordAsync(notice, false, found.Failure ?? NeverMet, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
             try
             {
                 string? activityId = null;
-                await Retry.RunAsync(() => adapter.ContinueConversationAsync(reference, async (context, ct) =>
+                await Retry.RunAsync(() => adapter.ContinueConversationAsync(address.Reference, async (context, ct) =>
                     activityId = (await context.SendActivityAsync(Message(notice), ct).ConfigureAwait(false)).Id, cancellationToken), cancellationToken).ConfigureAwait(false);
                 if (notice.ProposalId is { } proposalId && notice.Card is not null && activityId is not null)
                 {
-                    await delivery.AddSentCardAsync(new SentCard(proposalId, notice.UserId, address!.ToJson(), activityId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    await delivery.AddSentCardAsync(new SentCard(proposalId, notice.UserId, address.ToJson(), activityId, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception exception) when (Retry.IsChannelFailure(exception))
             {
                 LogSendFailed(logger, exception, notice.UserId);
-                unreachable.Add(person!.Name);
-                await RecordAsync(notice, false, $"not delivered: {exception.GetType().Name}", cancellationToken).ConfigureAwait(false);
+                var failure = $"not delivered: {exception.GetType().Name}";
+                if (!await NotifiedInFeedAsync(person, notice, found.InstallationId, failure, cancellationToken).ConfigureAwait(false))
+                {
+                    unreachable.Add(person.Name);
+                    await RecordAsync(notice, false, failure, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
         return unreachable;
+    }
+
+    /// <summary>The second way to reach someone: an activity feed notice, recorded as delivered that way when it went out.</summary>
+    private async Task<bool> NotifiedInFeedAsync(UserProfile person, Notice notice, string? installationId, string chatFailure, CancellationToken cancellationToken)
+    {
+        if (!installer.CanNotifyInFeed || notice.Feed is null)
+        {
+            return false;
+        }
+
+        var failure = await installer.NotifyInFeedAsync(person, notice, installationId, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return false;
+        }
+
+        await RecordAsync(notice, true, $"sent as a Teams activity feed notice; the chat was {chatFailure}", cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>A notice about a proposal that could not be delivered is kept with the proposal's history.</summary>
@@ -99,7 +138,11 @@ internal sealed partial class Notifier(
         return activity;
     }
 
-    private async Task<StoredAddress?> AddressOfAsync(UserProfile person, ITurnContext? turn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where to reach the person: their stored 1:1 chat; else one the connector opens; else one that installing the app
+    /// through Graph gives them (stored for next time). Without an address, says why.
+    /// </summary>
+    private async Task<ChatOpening> AddressOfAsync(UserProfile person, ITurnContext? turn, CancellationToken cancellationToken)
     {
         if (StoredAddress.FromJson(person.Address) is { } stored)
         {
@@ -109,10 +152,31 @@ internal sealed partial class Notifier(
                 trusted.Trust(stored.Reference.ServiceUrl);
             }
 
-            return stored;
+            return new ChatOpening(stored, null, null);
         }
 
-        // No 1:1 chat stored: open one, in the channel and tenant of the turn that triggered the notice.
+        if (await CreateConversationAsync(person, turn, cancellationToken).ConfigureAwait(false) is { } created)
+        {
+            return new ChatOpening(created, null, null);
+        }
+
+        if (!installer.CanInstall)
+        {
+            return new ChatOpening(null, null, NeverMet);
+        }
+
+        var opened = await installer.OpenChatAsync(person, turn?.Activity, turn?.IsAuthenticated() ?? false, cancellationToken).ConfigureAwait(false);
+        if (opened.Address is { } address)
+        {
+            await directory.MeetAsync(person with { Address = address.ToJson() }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return opened;
+    }
+
+    /// <summary>Opens a 1:1 chat through the connector, in the channel and tenant of the turn that triggered the notice.</summary>
+    private async Task<StoredAddress?> CreateConversationAsync(UserProfile person, ITurnContext? turn, CancellationToken cancellationToken)
+    {
         if (turn?.Activity is not { ServiceUrl: { } serviceUrl, ChannelId: { } channelId } activity || string.IsNullOrEmpty(person.ChannelUserId))
         {
             return null;

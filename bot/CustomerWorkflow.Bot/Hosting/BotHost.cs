@@ -1,4 +1,5 @@
 using CustomerWorkflow.Bot.Conversation;
+using CustomerWorkflow.Bot.Graph;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -65,6 +66,8 @@ public static class BotHost
         var services = builder.Services;
         services.AddBotProtocol(configuration);
         services.AddSingleton(p => WorkflowHostOptions.From(p.GetRequiredService<IConfiguration>(), p.GetRequiredService<BotProtocolOptions>().IsAnonymous));
+        // Before the background services, so Graph settings that cannot work stop the host before anything runs.
+        services.AddGraph();
         services.AddSingleton(CosmosClientFrom);
         services.AddSingleton(StoreFrom);
         services.AddSingleton<IUserStore>(p => (IUserStore)p.GetRequiredService<IWorkflowStore>());
@@ -76,7 +79,7 @@ public static class BotHost
         services.AddHostedService<DeliveryWorker>();
         services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
-        services.AddSingleton<Notifier>();
+        services.AddScoped<Notifier>();
         services.AddSingleton<Commands.CommandRunner>();
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();

@@ -67,6 +67,30 @@ public sealed class ClientCredentialsTokenProviderTests : IAsyncLifetime, IDispo
     }
 
     [Fact]
+    public async Task GetToken_ForAnotherAudience_AsksItsScopeAtItsTenant_WithTheSameSecret()
+    {
+        var graph = new TokenAudience("https://graph.microsoft.com/.default", new Uri(_server.BaseAddress, "customer-tenant").ToString(), "customer-tenant");
+        using var provider = new ClientCredentialsTokenProvider(_http, Options(), audience: graph);
+
+        Assert.Equal("token-1", await provider.GetTokenAsync(CancellationToken.None));
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("/customer-tenant/oauth2/v2.0/token", request.RawTarget);
+        var form = System.Web.HttpUtility.ParseQueryString(request.Body);
+        Assert.Equal("app-id", form["client_id"]);
+        Assert.Equal(Secret, form["client_secret"]);
+        Assert.Equal("https://graph.microsoft.com/.default", form["scope"]);
+    }
+
+    [Fact]
+    public void PlainHttpLoginUrl_ForAnotherAudience_IsRefused()
+    {
+        var graph = new TokenAudience("https://graph.microsoft.com/.default", "http://login.example/tenant-1", null);
+
+        Assert.Throws<ArgumentException>(() => new ClientCredentialsTokenProvider(_http, Options(), audience: graph));
+    }
+
+    [Fact]
     public async Task GetToken_IsCachedUntilShortlyBeforeExpiry()
     {
         var time = new ManualTime(DateTimeOffset.UtcNow);

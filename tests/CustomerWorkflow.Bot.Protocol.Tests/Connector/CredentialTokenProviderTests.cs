@@ -48,6 +48,20 @@ public sealed class CredentialTokenProviderTests
     }
 
     [Fact]
+    public async Task Another_audience_asks_its_own_scope_and_tenant_from_the_same_credential()
+    {
+        var time = new ManualTime(DateTimeOffset.Parse("2026-11-21T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var credential = new CountingCredential(time);
+        var graph = new TokenAudience("https://graph.microsoft.com/.default", "https://login.microsoftonline.com/customer-tenant", "customer-tenant");
+        using var provider = new CredentialTokenProvider(credential, Options(), time, graph);
+
+        Assert.Equal("token-1", await provider.GetTokenAsync(CancellationToken.None));
+
+        Assert.Equal(["https://graph.microsoft.com/.default"], credential.Requests[0].Scopes);
+        Assert.Equal("customer-tenant", credential.Requests[0].TenantId);
+    }
+
+    [Fact]
     public void Configuration_chooses_managed_identity_a_certificate_or_the_client_secret()
     {
         Assert.IsType<ManagedIdentityCredential>(CredentialTokenProvider.FromOptions(Options("UserAssignedMSI")));

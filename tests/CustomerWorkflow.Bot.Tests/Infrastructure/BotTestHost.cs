@@ -93,7 +93,13 @@ public sealed class BotTestHost : IAsyncDisposable
         if (authenticated)
         {
             authority = await ChannelAuthority.StartAsync();
-            tokens = await LoopbackServer.StartAsync((context, _) => context.Response.WriteAsJsonAsync(new { access_token = "outbound-token", token_type = "Bearer", expires_in = 3600 }));
+            // One app registration, two audiences: the channel's token, and Graph's for the Graph scope.
+            tokens = await LoopbackServer.StartAsync((context, body) => context.Response.WriteAsJsonAsync(new
+            {
+                access_token = System.Web.HttpUtility.ParseQueryString(body)["scope"] == "https://graph.microsoft.com/.default" ? FakeGraph.DefaultToken : "outbound-token",
+                token_type = "Bearer",
+                expires_in = 3600,
+            }));
             config["MicrosoftAppType"] = "SingleTenant";
             config["MicrosoftAppId"] = ChannelAuthority.AppId;
             config["MicrosoftAppPassword"] = "test-secret";
@@ -227,6 +233,7 @@ public sealed class BotTestHost : IAsyncDisposable
                 // The only difference from production: these clients also trust the test CA of the loopback servers.
                 services.AddHttpClient(BotProtocolServiceCollectionExtensions.ConnectorHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
                 services.AddHttpClient(BotProtocolServiceCollectionExtensions.AuthorityHttpClient).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
+                services.AddHttpClient(CustomerWorkflow.Bot.Graph.GraphServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(TestTls.CreateTrustingHandler);
                 replace?.Invoke(services);
             });
         }
