@@ -3,6 +3,7 @@ using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.Workflows;
 
 namespace CustomerWorkflow.Core.Engine;
 
@@ -10,7 +11,8 @@ namespace CustomerWorkflow.Core.Engine;
 /// The use cases of the customer workflow. Each reads one customer unit, decides in the domain, and writes
 /// it back in one atomic, version-checked write; a lost race is retried from a fresh read.
 /// </summary>
-public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider time)
+/// <param name="workflows">Chooses and runs configured workflows; without it every proposal takes the settings' approval steps.</param>
+public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider time, WorkflowRouter? workflows = null)
 {
     private const int MaxAttempts = 8;
 
@@ -132,12 +134,29 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
         return ActOnOpenAsync(customerId, (p, now) => p.Discard(actor, now), cancellationToken);
     }
 
-    /// <summary>Submits the customer's proposed changes (or resubmits them after a change request).</summary>
+    /// <summary>
+    /// Submits the customer's proposed changes (or resubmits them after a change request). A first submit chooses the
+    /// workflow and lays it out (which may ask the directory who approves); a resubmit keeps what it started with.
+    /// </summary>
     public async Task<ProposalResult> SubmitAsync(Actor actor, string customerId, string? comment = null, CancellationToken cancellationToken = default)
     {
         RequireClerk(actor, "submit proposals");
         var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
-        return await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+        if (workflows is null)
+        {
+            return await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await MutateAsync(customerId, async record =>
+        {
+            var proposal = record.OpenProposal ?? throw NoProposedChanges(record.Customer.Id);
+            var plan = proposal.Status == ProposalStatus.NotSubmitted && proposal.Lines.Count > 0
+                ? await workflows.PlanAsync(proposal, record.Customer, actor, settings, cancellationToken).ConfigureAwait(false)
+                : SubmitPlan.FromSettings(settings);
+            var now = Now;
+            proposal.Submit(actor, now, comment, plan, settings.SubmitterMayApprove);
+            return Continued(record, proposal, now);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws a pending submission.</summary>
@@ -167,11 +186,41 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
     private Task<ProposalResult> ActOnOpenAsync(string customerId, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken) =>
         MutateAsync(customerId, record =>
         {
-            var proposal = record.OpenProposal ?? throw new WorkflowException(
-                Refusal.NothingToSubmit, $"Customer {record.Customer.Id} has no proposed changes.");
-            act(proposal, Now);
-            return (new RecordWrite(record.Customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, record.Customer));
+            var proposal = record.OpenProposal ?? throw NoProposedChanges(record.Customer.Id);
+            var now = Now;
+            act(proposal, now);
+            return Continued(record, proposal, now);
         }, cancellationToken);
+
+    /// <summary>
+    /// After an action: the workflow's responses react to what it recorded, and an approved proposal is applied (the
+    /// customer workflow applies approved changes when no response did), all in the same write.
+    /// </summary>
+    private (RecordWrite Write, ProposalResult Result) Continued(CustomerRecord record, Proposal proposal, DateTimeOffset now)
+    {
+        var customer = record.Customer;
+        var effects = new List<WorkflowEffect>();
+        var next = 0;
+        while (true)
+        {
+            if (workflows is not null)
+            {
+                customer = workflows.React(proposal, customer, now, effects, ref next);
+            }
+
+            if (proposal.Status != ProposalStatus.Approved)
+            {
+                break;
+            }
+
+            customer = proposal.Apply(customer, now);
+        }
+
+        return (new RecordWrite(customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, customer) { Effects = effects });
+    }
+
+    private static WorkflowException NoProposedChanges(string customerId) =>
+        new(Refusal.NothingToSubmit, $"Customer {customerId} has no proposed changes.");
 
     private async Task<ProposalResult> ActOnProposalAsync(Actor actor, string proposalId, ProposalAction action, Action<Proposal, DateTimeOffset> act, CancellationToken cancellationToken)
     {
@@ -189,8 +238,8 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
 
                 var now = Now;
                 act(proposal, now);
-                var customer = proposal.Status == ProposalStatus.Approved ? proposal.Apply(record.Customer, now) : record.Customer;
-                return (new RecordWrite(customer, proposal, record.ProposalSequence, record.Version), new ProposalResult(proposal, customer));
+                var (write, continued) = Continued(record, proposal, now);
+                return (write, continued);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (WorkflowException e) when (e.Refusal == Refusal.UnknownCustomer)
@@ -230,12 +279,16 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
     }
 
     /// <summary>Read, decide, write; on a lost race, again from a fresh read. A null write means nothing to store.</summary>
-    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken)
+    private Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken) =>
+        MutateAsync(customerId, record => Task.FromResult(decide(record)), cancellationToken);
+
+    /// <summary>Read, decide (which may ask others, such as the directory), write; on a lost race, again from a fresh read.</summary>
+    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, Task<(RecordWrite? Write, TResult Result)>> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
-            var (write, result) = decide(record);
+            var (write, result) = await decide(record).ConfigureAwait(false);
             if (write is null)
             {
                 return result;

@@ -32,4 +32,8 @@ public sealed record FieldChange(string Field, FieldChangeKind Kind, string Orig
 public sealed record SetFieldsResult(Customer Customer, Proposal? Proposal, IReadOnlyList<FieldChange> Changes);
 
 /// <summary>A proposal after an action, with its customer (updated when the action applied the proposal).</summary>
-public sealed record ProposalResult(Proposal Proposal, Customer Customer);
+public sealed record ProposalResult(Proposal Proposal, Customer Customer)
+{
+    /// <summary>The notices and posts the workflow's responses asked for in this action, for the bot to deliver.</summary>
+    public IReadOnlyList<Workflows.WorkflowEffect> Effects { get; init; } = [];
+}

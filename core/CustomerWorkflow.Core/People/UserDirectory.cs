@@ -105,11 +105,65 @@ public sealed class UserDirectory(IUserStore store, IEnumerable<string>? configu
             throw new WorkflowException(Refusal.NotAllowed, "You can't take away your own admin role; ask another admin.");
         }
 
+        return await UpdateAsync(userId, stored => stored with { Roles = roles }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets (or, with null, clears) a person's manager, whom manager and approver-chain steps ask. Only admins may; a
+    /// manager chain may not run in a circle.
+    /// </summary>
+    public async Task<UserProfile> SetManagerAsync(Actor actor, string userId, string? managerId, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(actor, "set managers");
+        if (managerId is not null)
+        {
+            if (string.Equals(managerId, userId, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new WorkflowException(Refusal.InvalidValue, "Nobody can be their own manager.");
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { userId };
+            for (var next = managerId; next is not null; next = (await store.GetUserAsync(next, cancellationToken).ConfigureAwait(false))?.ManagerId)
+            {
+                if (!seen.Add(next))
+                {
+                    throw new WorkflowException(Refusal.InvalidValue, "That would make the managers a circle: someone would end up their own manager.");
+                }
+            }
+        }
+
+        return await UpdateAsync(userId, stored => stored with { ManagerId = managerId }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets (or, with null, clears) the largest credit limit a person may approve. Only admins may.</summary>
+    public async Task<UserProfile> SetApprovalLimitAsync(Actor actor, string userId, decimal? limit, CancellationToken cancellationToken = default)
+    {
+        RequireAdmin(actor, "set approval limits");
+        if (limit is < 0)
+        {
+            throw new WorkflowException(Refusal.InvalidValue, "An approval limit is 0 or more.");
+        }
+
+        return await UpdateAsync(userId, stored => stored with { ApprovalLimit = limit }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void RequireAdmin(Actor actor, string what)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Has(Roles.Admin))
+        {
+            throw new WorkflowException(Refusal.NotAllowed, $"Only admins can {what}.");
+        }
+    }
+
+    /// <summary>Reads the person, changes them and writes them back; a concurrent write is merged by doing it again.</summary>
+    private async Task<UserProfile> UpdateAsync(string userId, Func<UserProfile, UserProfile> change, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var stored = await store.GetUserAsync(userId, cancellationToken).ConfigureAwait(false)
                 ?? throw new WorkflowException(Refusal.UnknownUser, $"I don't know the user '{userId}'.");
-            var updated = stored with { Roles = roles };
+            var updated = change(stored);
             if (updated == stored)
             {
                 return stored;
@@ -122,7 +176,7 @@ public sealed class UserDirectory(IUserStore store, IEnumerable<string>? configu
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
-                // A concurrent meet or role change: read again and apply the roles on top.
+                // A concurrent meet or change: read again and apply this change on top.
             }
         }
     }

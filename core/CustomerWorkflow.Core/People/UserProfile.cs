@@ -16,6 +16,12 @@ public sealed record UserProfile(
     string? Address = null,
     long Version = 0)
 {
+    /// <summary>The person's manager (a user id), for manager and approver-chain approval steps; set by an admin.</summary>
+    public string? ManagerId { get; init; }
+
+    /// <summary>The largest credit limit the person may approve (first-qualified approval steps); null for none.</summary>
+    public decimal? ApprovalLimit { get; init; }
+
     /// <summary>True when <paramref name="key"/> is this person's id, UPN, email or channel id (case-insensitive).</summary>
     public bool IsKnownAs(string key) =>
         Same(Id, key) || Same(Upn, key) || Same(Email, key) || Same(ChannelUserId, key);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Workflows;
 
 namespace CustomerWorkflow.Core.Proposals;
 
@@ -28,6 +29,7 @@ public sealed class Proposal
         SubmittedAt = state.SubmittedAt;
         SubmitComment = state.SubmitComment;
         Workflow = state.Workflow;
+        Run = state.Run;
         SubmitterMayApprove = state.SubmitterMayApprove;
         Steps = state.Steps;
         CurrentStep = state.CurrentStep;
@@ -64,6 +66,13 @@ public sealed class Proposal
 
     /// <summary>The workflow this proposal runs under, copied at submit, so it finishes under the version it started with.</summary>
     public ImmutableList<ApprovalStepDefinition> Workflow { get; private set; }
+
+    /// <summary>The configured workflow it runs under (code, version, why, its reactions); null under the settings' steps.</summary>
+    public WorkflowRun? Run { get; private set; }
+
+    /// <summary>The code of the workflow the proposal is running under now: submitted and not yet closed or recalled.</summary>
+    public string? RunningWorkflow =>
+        Run is { } run && Status is ProposalStatus.PendingApproval or ProposalStatus.ChangeRequested or ProposalStatus.Approved ? run.Code : null;
 
     /// <summary>The segregation-of-duties setting copied at submit.</summary>
     public bool SubmitterMayApprove { get; private set; }
@@ -126,6 +135,7 @@ public sealed class Proposal
         SubmittedAt = SubmittedAt,
         SubmitComment = SubmitComment,
         Workflow = Workflow,
+        Run = Run,
         SubmitterMayApprove = SubmitterMayApprove,
         Steps = Steps,
         CurrentStep = CurrentStep,
@@ -190,9 +200,20 @@ public sealed class Proposal
         Record(HistoryAction.Discarded, actor, now, null, null, null);
     }
 
-    /// <summary>Submits (or, after a change request, resubmits) the proposal to its approval steps.</summary>
+    /// <summary>Submits (or, after a change request, resubmits) the proposal to the settings' approval steps.</summary>
     public void Submit(Actor actor, DateTimeOffset now, string? comment, WorkflowSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        Submit(actor, now, comment, SubmitPlan.FromSettings(settings), settings.SubmitterMayApprove);
+    }
+
+    /// <summary>
+    /// Submits the proposal under <paramref name="plan"/>; a resubmit after a change request keeps the steps and the
+    /// workflow it started with (the plan is not used then).
+    /// </summary>
+    public void Submit(Actor actor, DateTimeOffset now, string? comment, SubmitPlan plan, bool submitterMayApprove)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
         var action = Status == ProposalStatus.ChangeRequested ? ProposalAction.Resubmit : ProposalAction.Submit;
         TransitionTable.Ensure(Status, action, Id);
         if (_lines.Count == 0)
@@ -200,18 +221,21 @@ public sealed class Proposal
             throw new WorkflowException(Refusal.NothingToSubmit, $"Proposal {Id} has no proposed changes to submit.");
         }
 
-        // A first submit takes the current workflow; a resubmit stays on the workflow it started with.
-        var workflow = action == ProposalAction.Submit ? settings.Steps : Workflow;
-        var mayApprove = action == ProposalAction.Submit ? settings.SubmitterMayApprove : SubmitterMayApprove;
-        var submitter = action == ProposalAction.Submit ? actor : new Actor(SubmittedBy!, SubmittedByName ?? SubmittedBy!, actor.Roles);
-        var steps = BuildSteps(workflow, submitter, mayApprove, now);
+        // A first submit takes the plan; a resubmit stays on the workflow it started with.
+        var first = action == ProposalAction.Submit;
+        var workflow = first ? plan.Steps : Workflow;
+        var mayApprove = first ? submitterMayApprove : SubmitterMayApprove;
+        var submitter = first ? actor : new Actor(SubmittedBy!, SubmittedByName ?? SubmittedBy!, actor.Roles);
+        var automatic = first ? plan.Automatic : null;
+        var steps = automatic is null ? BuildSteps(workflow, submitter, mayApprove, now) : [];
 
         Workflow = workflow;
+        Run = first ? plan.Run : Run;
         SubmitterMayApprove = mayApprove;
         Steps = steps;
         CurrentStep = 0;
         DecisionComment = null;
-        if (action == ProposalAction.Submit)
+        if (first)
         {
             SubmittedBy = actor.Id;
             SubmittedByName = actor.DisplayName;
@@ -220,7 +244,38 @@ public sealed class Proposal
         SubmittedAt = now;
         SubmitComment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         Move(action, ProposalStatus.PendingApproval);
-        Record(action == ProposalAction.Submit ? HistoryAction.Submitted : HistoryAction.Resubmitted, actor, now, 1, SubmitComment, null);
+        Record(first ? HistoryAction.Submitted : HistoryAction.Resubmitted, actor, now, automatic is null ? 1 : null, SubmitComment, null);
+        if (first && plan.Explanation is { } why)
+        {
+            Record(HistoryAction.WorkflowChosen, Actor.System, now, null, null, why);
+        }
+
+        if (automatic is not null)
+        {
+            DecideAutomatically(automatic, now);
+        }
+    }
+
+    /// <summary>
+    /// The system approves or rejects the whole proposal, without approvers (a workflow's automatic response). A
+    /// rejection closes it; an approval leaves it approved, to be applied in the same write.
+    /// </summary>
+    public void DecideAutomatically(AutomaticDecision decision, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var action = decision.Approve ? ProposalAction.Approve : ProposalAction.Reject;
+        TransitionTable.Ensure(Status, action, Id);
+        if (decision.Approve)
+        {
+            Move(action, ProposalStatus.Approved);
+            Record(HistoryAction.Approved, Actor.System, now, null, null, "automatically: " + decision.Reason);
+            return;
+        }
+
+        DecisionComment = decision.Reason;
+        ClosedAt = now;
+        Move(action, ProposalStatus.Rejected);
+        Record(HistoryAction.Rejected, Actor.System, now, null, decision.Reason, "automatically");
     }
 
     /// <summary>Withdraws a pending submission: back to not submitted, editable again.</summary>
@@ -339,7 +394,7 @@ public sealed class Proposal
         var slotIndex = step.Approvers.FindIndex(s => actor.Is(s.UserId));
         step = step with { Approvers = step.Approvers.SetItem(slotIndex, step.Approvers[slotIndex] with { Decision = decision, DecidedAt = now, Comment = comment }) };
         Steps = Steps.SetItem(stepIndex, step);
-        Record(decision == ApprovalDecision.Approved ? HistoryAction.Approved : HistoryAction.Rejected, actor, now, stepIndex + 1, comment, null);
+        Record(decision == ApprovalDecision.Approved ? HistoryAction.Approved : HistoryAction.Rejected, actor, now, stepIndex + 1, comment, step.Name);
 
         switch (step.Outcome)
         {
@@ -348,10 +403,10 @@ public sealed class Proposal
                 DecisionComment = comment;
                 ClosedAt = now;
                 Move(action, ProposalStatus.Rejected);
-                Record(HistoryAction.StepCompleted, Actor.System, now, stepIndex + 1, null, $"step {stepIndex + 1} rejected ({step.Policy})");
+                Record(HistoryAction.StepCompleted, Actor.System, now, stepIndex + 1, null, $"step {stepIndex + 1} ({step.Name}) rejected ({step.Policy})");
                 return false;
             case StepOutcome.Approved:
-                Record(HistoryAction.StepCompleted, Actor.System, now, stepIndex + 1, null, $"step {stepIndex + 1} approved ({step.Policy})");
+                Record(HistoryAction.StepCompleted, Actor.System, now, stepIndex + 1, null, $"step {stepIndex + 1} ({step.Name}) approved ({step.Policy})");
                 if (stepIndex + 1 < Steps.Count)
                 {
                     CurrentStep = stepIndex + 1;
@@ -423,7 +478,7 @@ public sealed class Proposal
                     $"Step '{definition.Name}' has no approver other than you, so it can't be approved. Ask an admin to add an approver.");
             }
 
-            steps.Add(new ApprovalStep(definition.Name, definition.Policy, approvers, null));
+            steps.Add(new ApprovalStep(definition.Name, definition.Policy, approvers, null, definition.OnOverdue, definition.EscalateTo));
         }
 
         var first = workflow[0].DueIn;
@@ -491,6 +546,8 @@ public sealed record ProposalState
     public string? SubmitComment { get; init; }
 
     public ImmutableList<ApprovalStepDefinition> Workflow { get; init; } = [];
+
+    public WorkflowRun? Run { get; init; }
 
     public bool SubmitterMayApprove { get; init; }
 

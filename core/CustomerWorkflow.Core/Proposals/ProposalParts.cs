@@ -27,7 +27,9 @@ public enum StepOutcome
 }
 
 /// <summary>A step of a submitted proposal: its approvers with their decisions, and its policy.</summary>
-public sealed record ApprovalStep(string Name, CompletionPolicy Policy, ImmutableList<ApproverSlot> Approvers, DateTimeOffset? DueAt)
+/// <param name="OnOverdue">What happens once <paramref name="DueAt"/> passes, copied from the step's definition.</param>
+/// <param name="EscalateTo">Who takes the step over when it is escalated (a user id).</param>
+public sealed record ApprovalStep(string Name, CompletionPolicy Policy, ImmutableList<ApproverSlot> Approvers, DateTimeOffset? DueAt, OverdueAction OnOverdue = OverdueAction.None, string? EscalateTo = null)
 {
     /// <summary>The step's outcome under its completion policy.</summary>
     public StepOutcome Outcome
@@ -82,6 +84,9 @@ public enum HistoryAction
     StepCompleted,
     Applied,
     Conflict,
+
+    /// <summary>The system chose the workflow the proposal runs under, and says why.</summary>
+    WorkflowChosen,
 }
 
 /// <summary>One entry of a proposal's history. Entries are appended and never rewritten.</summary>

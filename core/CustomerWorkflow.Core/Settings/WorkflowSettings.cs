@@ -53,9 +53,21 @@ public sealed record CompletionPolicy(CompletionKind Kind, int Percent = 0)
     };
 }
 
+/// <summary>What happens when an approval step passes its due time (acted on by the scheduler).</summary>
+public enum OverdueAction
+{
+    None,
+    Remind,
+    Escalate,
+    Approve,
+    Reject,
+}
+
 /// <summary>One approval step of the workflow: who approves and how the step completes.</summary>
 /// <param name="DueIn">How long approvers have; null for no due date.</param>
-public sealed record ApprovalStepDefinition(string Name, IReadOnlyList<string> Approvers, CompletionPolicy Policy, TimeSpan? DueIn = null);
+/// <param name="OnOverdue">What happens once the step is overdue.</param>
+/// <param name="EscalateTo">Who takes the step over when it is escalated (a user id).</param>
+public sealed record ApprovalStepDefinition(string Name, IReadOnlyList<string> Approvers, CompletionPolicy Policy, TimeSpan? DueIn = null, OverdueAction OnOverdue = OverdueAction.None, string? EscalateTo = null);
 
 /// <summary>The admin's settings of the customer workflow. Immutable; changed through the engine, which records each change.</summary>
 public sealed record WorkflowSettings : IFieldLists

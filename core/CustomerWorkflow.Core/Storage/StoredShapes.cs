@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Workflows;
 
 namespace CustomerWorkflow.Core.Storage;
 
@@ -84,6 +85,12 @@ public static class StoredShapes
 
     public static string Settings(WorkflowSettings settings) => JsonSerializer.Serialize(StoredSettings.From(settings), StoredJson.Default.StoredSettings);
 
+    /// <summary>A workflow version as stored: every step, condition, option and parameter, never changed once written.</summary>
+    public static string Workflow(WorkflowDefinition definition) => JsonSerializer.Serialize(definition, StoredJson.Default.WorkflowDefinition);
+
+    public static WorkflowDefinition Workflow(string json) =>
+        JsonSerializer.Deserialize(json, StoredJson.Default.WorkflowDefinition) ?? throw new InvalidDataException("A stored workflow is empty.");
+
     public static WorkflowSettings Settings(string json) =>
         (JsonSerializer.Deserialize(json, StoredJson.Default.StoredSettings) ?? throw new InvalidDataException("The stored settings are empty.")).ToSettings();
 }
@@ -114,6 +121,7 @@ public static class CompactProposalJson
         [(typeof(ProposalState), nameof(ProposalState.SubmittedAt))] = "sa",
         [(typeof(ProposalState), nameof(ProposalState.SubmitComment))] = "sc",
         [(typeof(ProposalState), nameof(ProposalState.Workflow))] = "w",
+        [(typeof(ProposalState), nameof(ProposalState.Run))] = "wr",
         [(typeof(ProposalState), nameof(ProposalState.SubmitterMayApprove))] = "sm",
         [(typeof(ProposalState), nameof(ProposalState.Steps))] = "s",
         [(typeof(ProposalState), nameof(ProposalState.CurrentStep))] = "cs",
@@ -130,12 +138,26 @@ public static class CompactProposalJson
         [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.Approvers))] = "a",
         [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.Policy))] = "p",
         [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.DueIn))] = "d",
+        [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.OnOverdue))] = "o",
+        [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.EscalateTo))] = "e",
         [(typeof(CompletionPolicy), nameof(CompletionPolicy.Kind))] = "k",
         [(typeof(CompletionPolicy), nameof(CompletionPolicy.Percent))] = "p",
         [(typeof(ApprovalStep), nameof(ApprovalStep.Name))] = "n",
         [(typeof(ApprovalStep), nameof(ApprovalStep.Policy))] = "p",
         [(typeof(ApprovalStep), nameof(ApprovalStep.Approvers))] = "a",
         [(typeof(ApprovalStep), nameof(ApprovalStep.DueAt))] = "d",
+        [(typeof(ApprovalStep), nameof(ApprovalStep.OnOverdue))] = "o",
+        [(typeof(ApprovalStep), nameof(ApprovalStep.EscalateTo))] = "e",
+        [(typeof(WorkflowRun), nameof(WorkflowRun.Code))] = "c",
+        [(typeof(WorkflowRun), nameof(WorkflowRun.Version))] = "v",
+        [(typeof(WorkflowRun), nameof(WorkflowRun.Reason))] = "r",
+        [(typeof(WorkflowRun), nameof(WorkflowRun.Reactions))] = "x",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Step))] = "s",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Event))] = "e",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Response))] = "r",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Users))] = "u",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Channel))] = "ch",
+        [(typeof(WorkflowReaction), nameof(WorkflowReaction.Message))] = "m",
         [(typeof(ApproverSlot), nameof(ApproverSlot.UserId))] = "u",
         [(typeof(ApproverSlot), nameof(ApproverSlot.Decision))] = "d",
         [(typeof(ApproverSlot), nameof(ApproverSlot.DecidedAt))] = "t",
@@ -204,4 +226,5 @@ public sealed record StoredSettings(
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ProposalState))]
 [JsonSerializable(typeof(StoredSettings))]
+[JsonSerializable(typeof(WorkflowDefinition))]
 public sealed partial class StoredJson : JsonSerializerContext;
