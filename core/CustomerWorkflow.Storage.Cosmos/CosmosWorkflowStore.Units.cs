@@ -229,6 +229,13 @@ public sealed partial class CosmosWorkflowStore
                 work.Add(Pointer(user, Keys.ByUser(proposal.Id), "b"));
             }
 
+            // A proposal that starts running under a workflow is pointed to from the workflow's partition, so a delete sees it.
+            if (proposal.RunningWorkflow is { } workflow && !string.Equals(before?.RunningWorkflow, workflow, StringComparison.OrdinalIgnoreCase))
+            {
+                var pk = Keys.Workflow(workflow);
+                work.Add(Documents.UpsertAsync(pk, new RunPointerDoc { Id = Keys.Run(proposal.Id), Pk = pk, ProposalId = proposal.Id, At = now }, DocJson.Default.RunPointerDoc, cancellationToken));
+            }
+
             Task Pointer(string user, string id, string kind) => Documents.UpsertAsync(Keys.User(user),
                 new UserListDoc { Id = id, Pk = Keys.User(user), Type = kind, ProposalId = proposal.Id, At = now }, DocJson.Default.UserListDoc, cancellationToken);
         }
@@ -262,10 +269,17 @@ public sealed partial class CosmosWorkflowStore
 
         if (current?.Open is { } open && current.OpenId is { } openId && (proposal is null || proposal.Id == openId))
         {
-            var still = next.OpenId == openId && next.Open is { } now ? ToProposal(now).DueApprovers : [];
-            foreach (var user in ToProposal(open).DueApprovers.Where(u => !still.Contains(u, StringComparer.OrdinalIgnoreCase)))
+            var after = next.OpenId == openId && next.Open is { } now ? ToProposal(now) : null;
+            var still = after?.DueApprovers ?? [];
+            var was = ToProposal(open);
+            foreach (var user in was.DueApprovers.Where(u => !still.Contains(u, StringComparer.OrdinalIgnoreCase)))
             {
                 work.Add(Documents.DeleteAsync(Keys.User(user), Keys.Awaiting(openId), cancellationToken));
+            }
+
+            if (was.RunningWorkflow is { } workflow && !string.Equals(after?.RunningWorkflow, workflow, StringComparison.OrdinalIgnoreCase))
+            {
+                work.Add(Documents.DeleteAsync(Keys.Workflow(workflow), Keys.Run(openId), cancellationToken));
             }
         }
 

@@ -6,6 +6,7 @@ using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.Workflows;
 using Microsoft.Azure.Cosmos;
 
 namespace CustomerWorkflow.Storage.Cosmos;
@@ -17,7 +18,7 @@ namespace CustomerWorkflow.Storage.Cosmos;
 /// Per-user lists and the search index are pointers written before the unit and checked against it when read.
 /// Writes to several customers at once (imports) go through a small commit protocol (<see cref="CommitManyAsync"/>).
 /// </summary>
-public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDeliveryStore, IDisposable
+public sealed partial class CosmosWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDeliveryStore, IWorkflowDefinitionStore, IDisposable
 {
     /// <summary>A pointer younger than this may belong to a write still in flight, so a reader leaves it alone.</summary>
     private static readonly TimeSpan PointerGrace = TimeSpan.FromMinutes(10);

@@ -168,6 +168,48 @@ internal sealed class NoticeDoc
     [JsonPropertyName("n")] public required NoticeRecord Notice { get; set; }
 }
 
+/// <summary>
+/// A workflow's head, in partition <c>workflows</c> under its code: the state, the revision admins' saves are checked
+/// against, and the current version's definition (so choosing a workflow at submit is one single-partition query).
+/// </summary>
+internal sealed class WorkflowDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public string Pk { get; set; } = Keys.WorkflowsPk;
+    [JsonPropertyName("t")] public string Type { get; set; } = "workflow";
+    [JsonPropertyName("r")] public long Revision { get; set; }
+    [JsonPropertyName("w")] public required string WriteId { get; set; }
+    [JsonPropertyName("s")] public required string State { get; set; }
+    [JsonPropertyName("ua")] public DateTimeOffset UpdatedAt { get; set; }
+    [JsonPropertyName("ub")] public required string UpdatedBy { get; set; }
+    [JsonPropertyName("d")] public required JsonElement Definition { get; set; }
+}
+
+/// <summary>A stored workflow version, in partition <c>wf|{code}</c> under <c>v|{version}</c>. Never changes once written.</summary>
+internal sealed class WorkflowVersionDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "version";
+    [JsonPropertyName("d")] public required JsonElement Definition { get; set; }
+}
+
+/// <summary>
+/// A pointer to a proposal running under a workflow, in partition <c>wf|{code}</c> under <c>run|{proposalId}</c>. Written
+/// before the unit write that makes it true; checked against the unit when counted.
+/// </summary>
+internal sealed class RunPointerDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "run";
+    [JsonPropertyName("p")] public required string ProposalId { get; set; }
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Any document's id, to delete a partition's documents.</summary>
+internal sealed record DocumentId([property: JsonPropertyName("id")] string Id);
+
 /// <summary>A search entry's id and whether it is settled, for counting customers.</summary>
 internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("p")] bool Pending);
 
@@ -185,4 +227,8 @@ internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, 
 [JsonSerializable(typeof(SentCardDoc))]
 [JsonSerializable(typeof(NoticeDoc))]
 [JsonSerializable(typeof(IndexEntry))]
+[JsonSerializable(typeof(WorkflowDoc))]
+[JsonSerializable(typeof(WorkflowVersionDoc))]
+[JsonSerializable(typeof(RunPointerDoc))]
+[JsonSerializable(typeof(DocumentId))]
 internal sealed partial class DocJson : JsonSerializerContext;

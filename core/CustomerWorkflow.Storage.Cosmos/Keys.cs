@@ -9,6 +9,7 @@ internal static class Keys
     public const string UnitId = "unit";
     public const string SettingsPk = "settings";
     public const string RolesPk = "roles";
+    public const string WorkflowsPk = "workflows";
 
     public static string Customer(string customerId) => "c|" + customerId;
 
@@ -25,6 +26,16 @@ internal static class Keys
     public static string UserName(string name) => "n|" + name.ToLowerInvariant();
 
     public static string Claim(string key) => "claim|" + key;
+
+    /// <summary>The partition of a workflow's versions and of the pointers to the proposals running under it.</summary>
+    public static string Workflow(string code) => "wf|" + code.ToUpperInvariant();
+
+    /// <summary>A workflow's head document in the <see cref="WorkflowsPk"/> partition.</summary>
+    public static string WorkflowHead(string code) => Id(code.ToUpperInvariant());
+
+    public static string WorkflowVersion(int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v|{version:D6}");
+
+    public static string Run(string proposalId) => Id("run|" + proposalId);
 
     public static string Tx(string txId) => "tx|" + txId;
 

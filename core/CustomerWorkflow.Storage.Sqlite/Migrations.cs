@@ -225,5 +225,35 @@ internal static class Migrations
         CREATE TRIGGER notices_are_append_only BEFORE UPDATE ON notices
             BEGIN SELECT RAISE(ABORT, 'notices are append-only'); END;
         """,
+
+        // 6: taken by the import log (branch imports); merging it replaces this placeholder.
+        "SELECT 1;",
+
+        // 7: workflows. Each version is stored once and never changed; the head row holds the state, the current version
+        // and the revision that guards concurrent saves. A customer row names the workflow its open proposal runs under
+        // (open_workflow, set with the proposal in the same write), so "is anything running under it" is one index probe.
+        // People get a manager and an approval limit for the manager, chain and first-qualified approver types.
+        """
+        CREATE TABLE workflows (
+            code       TEXT    NOT NULL PRIMARY KEY COLLATE NOCASE,
+            state      TEXT    NOT NULL,
+            version    INTEGER NOT NULL,
+            revision   INTEGER NOT NULL,
+            updated_at TEXT    NOT NULL,
+            updated_by TEXT    NOT NULL
+        );
+        CREATE TABLE workflow_versions (
+            code    TEXT    NOT NULL COLLATE NOCASE,
+            version INTEGER NOT NULL,
+            body    TEXT    NOT NULL,
+            PRIMARY KEY (code, version)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER workflow_versions_are_immutable BEFORE UPDATE ON workflow_versions
+            BEGIN SELECT RAISE(ABORT, 'workflow versions are immutable'); END;
+        ALTER TABLE customers ADD COLUMN open_workflow TEXT NULL COLLATE NOCASE;
+        CREATE INDEX customers_by_open_workflow ON customers (open_workflow) WHERE open_workflow IS NOT NULL;
+        ALTER TABLE users ADD COLUMN manager_id TEXT NULL;
+        ALTER TABLE users ADD COLUMN approval_limit TEXT NULL;
+        """,
     ];
 }

@@ -6,6 +6,7 @@ using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.People;
+using CustomerWorkflow.Core.Workflows;
 using Microsoft.Data.Sqlite;
 
 namespace CustomerWorkflow.Storage.Sqlite;
@@ -16,7 +17,7 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// Every commit is one transaction that touches as few pages as it can: the customer row, the history entries
 /// (clustered by customer), and only when they change, the per-user and due lists.
 /// </summary>
-public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDeliveryStore, IDisposable
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, IIdempotencyStore, IDeliveryStore, IWorkflowDefinitionStore, IDisposable
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -301,8 +302,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         if (write.ExpectedVersion == 0)
         {
             command = c.Command("""
-                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, version)
-                VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, 1) ON CONFLICT (id) DO NOTHING
+                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, open_workflow, version)
+                VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, $workflow, 1) ON CONFLICT (id) DO NOTHING
                 """, tx);
         }
         else if (proposal is null)
@@ -316,7 +317,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             command = c.Command("""
                 UPDATE customers SET proposal_seq = $seq,
-                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, version = version + 1
+                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
                 """, tx);
             command.Parameters.AddWithValue("$proposal", proposal.Id);
@@ -325,7 +326,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             command = c.Command("""
                 UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq,
-                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, version = version + 1
+                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
                 """, tx);
             command.Parameters.AddWithValue("$proposal", proposal.Id);
@@ -351,6 +352,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             command.Parameters.AddWithValue("$body", open is null ? DBNull.Value : StoredShapes.Proposal(open));
             command.Parameters.AddWithValue("$updated", open is null ? DBNull.Value : UpdatedAt(open));
             command.Parameters.AddWithValue("$due", due is { Count: > 0 } ? StoredShapes.UserList(due) : DBNull.Value);
+            command.Parameters.AddWithValue("$workflow", (object?)open?.RunningWorkflow ?? DBNull.Value);
         }
 
         if (command.ExecuteNonQuery() != 1)

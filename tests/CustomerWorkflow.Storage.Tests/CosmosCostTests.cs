@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.Workflows;
 using CustomerWorkflow.Storage.Cosmos;
 using Xunit.Abstractions;
 
@@ -20,7 +21,8 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         using var store = await account.OpenStoreAsync(CosmosAccount.NewContainerName());
         await store.CommitAsync([new RecordWrite(TestData.Customer("US-001"), null, 0, 0), new RecordWrite(TestData.Customer("US-002"), null, 0, 0)]);
         await store.SaveSettingsAsync(TestData.Settings(), 0, []);
-        var engine = new ProposalEngine(store, TimeProvider.System);
+        // As the bot wires it: with workflows, so a submit also reads the enabled ones.
+        var engine = new ProposalEngine(store, TimeProvider.System, new WorkflowRouter(store, WorkflowCatalog.BuiltIn, new StoredApproverDirectory(store)));
         var table = new StringBuilder("| use case | round trips | budget |\n|---|---|---|\n");
 
         async Task Measure(string useCase, int budget, Func<Task> action)
@@ -35,8 +37,8 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         await Measure("customer view (customer + open proposal)", 2, () => engine.GetCustomerAsync("US-001"));
         await Measure("set a free field", 3, () => engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("City", "Delft")]));
         await Measure("set an approval field (starts a proposal)", 4, () => engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]));
-        // Submit: settings, unit, one awaiting pointer per approver of the first step (two here), the unit.
-        await Measure("submit (two approvers)", 5, () => engine.SubmitAsync(TestData.Clerk, "US-001"));
+        // Submit: settings, unit, the enabled workflows (none here), one awaiting pointer per approver of the first step (two here), the unit.
+        await Measure("submit (two approvers)", 6, () => engine.SubmitAsync(TestData.Clerk, "US-001"));
         // The inbox: one query of the approver's partition, one point read per proposal in it.
         var pendingUnit = await DocumentSizeAsync(store, "c|US-001", "unit");
         await Measure("inbox (one proposal waiting)", 2, () => engine.GetInboxAsync(TestData.Approver));
@@ -49,6 +51,13 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         await Measure("my proposals (one, closed)", 3, () => engine.ListMineAsync(TestData.Clerk));
         // Find: one query per index bucket (8), then each match read and checked (two match).
         await Measure("find a customer (8 index buckets, 2 matches)", 10, () => engine.FindCustomersAsync("contoso"));
+
+        // Under a workflow: as above with one approver, plus the pointer from the workflow's partition to the proposal.
+        var manager = new WorkflowManager(store, WorkflowCatalog.BuiltIn, TimeProvider.System);
+        await manager.CreateFromTemplateAsync(TestData.Admin, "single", WorkflowTemplates.SingleApprover, [new(SingleApproverTemplate.Approver, TestData.Approver.Id)]);
+        await manager.EnableAsync(TestData.Admin, "SINGLE");
+        await engine.SetFieldsAsync(TestData.Clerk, "US-002", [new("CreditLimit", "7000")]);
+        await Measure("submit under a workflow (one approver)", 6, () => engine.SubmitAsync(TestData.Clerk, "US-002"));
 
         var closed = await DocumentSizeAsync(store, "c|US-001", "p|US-001-P1");
         var settled = await DocumentSizeAsync(store, "c|US-001", "unit");

@@ -28,3 +28,14 @@ public sealed class CosmosPeopleStoreTests(CosmosAccount account) : PeopleStoreC
         return store;
     }
 }
+
+/// <summary>The workflow-definition contract on Cosmos DB.</summary>
+[Collection(CosmosCollection.Name)]
+public sealed class CosmosWorkflowDefinitionStoreTests(CosmosAccount account) : WorkflowDefinitionStoreContract
+{
+    private readonly string _container = CosmosAccount.NewContainerName();
+
+    protected override async Task<IWorkflowStore> CreateStoreAsync() => await account.OpenStoreAsync(_container);
+
+    protected override async Task<IWorkflowStore> OpenSecondInstanceAsync() => await account.OpenStoreAsync(_container);
+}
