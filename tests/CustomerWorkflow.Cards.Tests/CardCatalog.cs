@@ -7,6 +7,7 @@ using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Samples;
 using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Workflows;
 
 namespace CustomerWorkflow.Cards.Tests;
 
@@ -64,6 +65,26 @@ internal static class CardCatalog
     private static ApprovalView View(Proposal proposal, Customer? customer = null) =>
         new(proposal, customer ?? Customer, People, ApprovalView.LastDecision(proposal.NewHistory, proposal.Id));
 
+    /// <summary>The credit-limit template copied as CREDIT: enabled with its finance approver, or just created without one.</summary>
+    private static WorkflowView Workflow(bool enabled, int running)
+    {
+        var definition = new CreditLimitTemplate().Create("CREDIT") with
+        {
+            Version = enabled ? 2 : 1,
+            CreatedAt = T0,
+            CreatedBy = Adam.Id,
+            Change = enabled ? $"set finance={Farah.Id}, description={Hostile}" : "created from MS-CREDIT-LIMIT",
+            Description = enabled ? Hostile : new CreditLimitTemplate().Description,
+        };
+        if (enabled)
+        {
+            definition = definition with { Parameters = definition.Parameters.SetItem(1, definition.Parameters[1] with { Value = Farah.Id }) };
+        }
+
+        var record = new WorkflowRecord(definition, enabled ? WorkflowState.Enabled : WorkflowState.Disabled, 3);
+        return WorkflowCatalog.BuiltIn.Describe(record, running, People.Name);
+    }
+
     public static IReadOnlyList<(string Name, AdaptiveCard Card)> All()
     {
         var pending = Pending();
@@ -97,6 +118,19 @@ internal static class CardCatalog
         history.Approve(Arun, T0.AddHours(1), "looks right");
         history.Apply(Customer, T0.AddHours(1));
 
+        var underWorkflow = Draft();
+        const string why = "CREDIT v1: CreditLimit increased 250000.00 → 300000.00; CreditLimit 300000.00 > 10000.00";
+        underWorkflow.Submit(Clerk, T0.AddMinutes(5), null, new SubmitPlan(
+            [
+                new ApprovalStepDefinition("Manager approval", [Arun.Id], CompletionPolicy.SingleApprover, TimeSpan.FromDays(2), OverdueAction.Escalate, Farah.Id),
+                new ApprovalStepDefinition("Finance approval", [Farah.Id], CompletionPolicy.SingleApprover, TimeSpan.FromDays(2)),
+            ],
+            new WorkflowRun("CREDIT", 1, why),
+            why), submitterMayApprove: false);
+        underWorkflow.Approve(Arun, T0.AddHours(1), "ok for me");
+        underWorkflow.Approve(Farah, T0.AddHours(2), null);
+        underWorkflow.Apply(Customer, T0.AddHours(2));
+
         return
         [
             ("approval-pending-due-approver", ApprovalCard.Build(View(pending), Arun.Id)),
@@ -124,6 +158,9 @@ internal static class CardCatalog
             ("inbox", OtherCards.Inbox([(pending, Customer), (step2, SampleData.Customers[1])], People)),
             ("inbox-empty", OtherCards.Inbox([], People)),
             ("settings", OtherCards.Settings(settings, 7)),
+            ("history-under-workflow", OtherCards.History(Customer.Id, underWorkflow.NewHistory)),
+            ("workflow-enabled", WorkflowCards.Workflow(Workflow(enabled: true, running: 2))),
+            ("workflow-new-from-template", WorkflowCards.Workflow(Workflow(enabled: false, running: 0))),
         ];
     }
 }

@@ -36,13 +36,8 @@ public static class OtherCards
             {
                 new($"{CardText.When(entry.At)}  {entry.ProposalId}  ") { IsSubtle = true },
                 Literal.Run(entry.ActorName, "Bolder"),
-                new($" {Action(entry.Action)}{(entry.Step is { } s ? $" (step {s + 1})" : string.Empty)}"),
             };
-            if (!string.IsNullOrEmpty(entry.Detail))
-            {
-                runs.Add(new TextRun(" "));
-                runs.Add(Literal.Run(entry.Detail));
-            }
+            runs.AddRange(What(entry));
 
             if (!string.IsNullOrEmpty(entry.Comment))
             {
@@ -140,6 +135,42 @@ public static class OtherCards
             _ => "Your proposal changed",
         };
         return card with { Body = [new TextBlock(headline) { Style = "heading", Size = "Medium", Weight = "Bolder" }, .. card.Body.Skip(1)], Refresh = null };
+    }
+
+    /// <summary>
+    /// What the entry says after who did it: a decision names its step ("approved step 1 (Manager approval)"), a completed
+    /// step and the workflow chosen read as their detail, the rest as the action with its step and detail.
+    /// </summary>
+    private static IEnumerable<TextRun> What(HistoryEntry entry)
+    {
+        var detail = string.IsNullOrEmpty(entry.Detail) ? null : entry.Detail;
+        switch (entry.Action)
+        {
+            case HistoryAction.Approved or HistoryAction.Rejected when entry.Step is { } step:
+                yield return new TextRun($" {Action(entry.Action)} step {step}{(detail is null ? string.Empty : " (")}");
+                if (detail is not null)
+                {
+                    yield return Literal.Run(detail);
+                    yield return new TextRun(")");
+                }
+
+                yield break;
+            case HistoryAction.StepCompleted when detail is not null:
+                yield return new TextRun(": ");
+                yield return Literal.Run(detail);
+                yield break;
+            case HistoryAction.WorkflowChosen:
+                yield return new TextRun(" chose the workflow: ");
+                yield return Literal.Run(detail);
+                yield break;
+        }
+
+        yield return new TextRun($" {Action(entry.Action)}{(entry.Step is { } s ? $" (step {s})" : string.Empty)}");
+        if (detail is not null)
+        {
+            yield return new TextRun(" ");
+            yield return Literal.Run(detail);
+        }
     }
 
     private static string Action(HistoryAction action) => action switch
