@@ -53,40 +53,6 @@ internal sealed partial class CommandRunner
         }
     }
 
-    private async Task<CommandResult> WorkflowAsync(CommandContext context)
-    {
-        var ct = context.CancellationToken;
-        var settings = (await _engine.GetSettingsAsync(ct).ConfigureAwait(false)).Settings;
-        var what = context.Arg(0)?.ToLowerInvariant();
-        switch (what)
-        {
-            case null or "list" or "show":
-                var names = await NamesAsync(settings.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
-                return CommandResult.Say("The approval workflow (every proposal runs these steps in order):\n" + Text.Steps(settings, names)
-                    + "\n\nEdit with `workflow step add \"<name>\" <user> …`, `workflow step remove <n>`, `workflow approvers <n> <user> …`.");
-            case "step" when context.Arg(1)?.ToLowerInvariant() == "add":
-                var name = Required(context, 2, "the step's name, like `workflow step add \"Finance approval\" farah@contoso.com`");
-                var approvers = await ResolveUsersAsync(context, 3, ct).ConfigureAwait(false);
-                var added = await _engine.SetApprovalStepsAsync(context.Actor, [.. settings.Steps, new ApprovalStepDefinition(name, approvers, CompletionPolicy.SingleApprover)], ct).ConfigureAwait(false);
-                return CommandResult.Say($"Added step {added.Steps.Count}: {name}.");
-            case "step" when context.Arg(1)?.ToLowerInvariant() == "remove":
-                var index = StepIndex(context, 2, settings);
-                var removed = settings.Steps[index];
-                await _engine.SetApprovalStepsAsync(context.Actor, settings.Steps.RemoveAt(index), ct).ConfigureAwait(false);
-                return CommandResult.Say($"Removed step {index + 1}: {removed.Name}. Proposals already submitted keep the steps they started with.");
-            case "approvers":
-                var at = StepIndex(context, 1, settings);
-                var users = await ResolveUsersAsync(context, 2, ct).ConfigureAwait(false);
-                await _engine.SetApprovalStepsAsync(context.Actor, settings.Steps.SetItem(at, settings.Steps[at] with { Approvers = users }), ct).ConfigureAwait(false);
-                var shown = await NamesAsync(users, ct).ConfigureAwait(false);
-                return CommandResult.Say($"Step {at + 1} ({settings.Steps[at].Name}) is now approved by {string.Join(", ", users.Select(shown))}.");
-            case "templates" or "new" or "enable" or "disable" or "archive" or "delete":
-                return CommandResult.Say("There is one workflow for now: the approval steps that `workflow list` shows. Templates and several workflows with their own lifecycle are not available yet.");
-            default:
-                throw new UsageException($"I don't know `workflow {context.Arg(0)}`.");
-        }
-    }
-
     private async Task<CommandResult> RoleAsync(CommandContext context)
     {
         var ct = context.CancellationToken;
@@ -131,14 +97,6 @@ internal sealed partial class CommandRunner
         "off" or "no" or "false" => false,
         _ => throw new UsageException($"Say on or off, like `{usage}`."),
     };
-
-    private static int StepIndex(CommandContext context, int index, WorkflowSettings settings)
-    {
-        var word = Required(context, index, "the step's number, as `workflow list` shows it");
-        return int.TryParse(word, out var n) && n >= 1 && n <= settings.Steps.Count
-            ? n - 1
-            : throw new UsageException(settings.Steps.IsEmpty ? "There are no steps yet." : $"Steps are numbered 1 to {settings.Steps.Count}.");
-    }
 
     private async Task<IReadOnlyList<string>> ResolveUsersAsync(CommandContext context, int start, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using CustomerWorkflow.Bot.Conversation;
 using CustomerWorkflow.Bot.Teams;
 using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core;
@@ -81,7 +82,7 @@ internal sealed partial class CommandRunner
                 var delegated = before is not null && !newStep ? proposal.DueApprovers.Except(before.DueApprovers, StringComparer.OrdinalIgnoreCase).ToList() : [];
                 var toTell = newStep ? proposal.DueApprovers : delegated;
                 answer = before is null || before.Status != ProposalStatus.PendingApproval
-                    ? $"Submitted proposal {proposal.Id}: changes pending approval{Text.Waiting(proposal, names)}."
+                    ? $"Submitted proposal {proposal.Id}: changes pending approval{Text.Waiting(proposal, names)}.{(proposal.Run is { } run ? $" It runs under workflow {run}." : string.Empty)}"
                     : newStep
                         ? $"Recorded. Proposal {proposal.Id} moves on{Text.Waiting(proposal, names)}."
                         : $"Recorded. Proposal {proposal.Id} is still pending{Text.Waiting(proposal, names)}.";
@@ -125,6 +126,20 @@ internal sealed partial class CommandRunner
         {
             var notice = OtherCards.OutcomeNotice(view);
             notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id } : n)];
+        }
+
+        // What the workflow's responses asked for: notices to people, posts in a channel.
+        foreach (var effect in result.Effects)
+        {
+            var text = $"{effect.Message} ({effect.Source})";
+            if (effect.Kind == Core.Workflows.EffectKind.PostToChannel && effect.Channel is { } channel)
+            {
+                notices.Add(new Notice(Notifier.ChannelPrefix + channel, text, ProposalId: proposal.Id));
+            }
+            else
+            {
+                notices.AddRange(effect.Users.Select(u => new Notice(u, text, ProposalId: proposal.Id)));
+            }
         }
 
         return new CommandResult([new Reply(answer)], [.. notices.Where(n => !context.Actor.Is(n.UserId))], proposal.Id) { View = view };

@@ -23,10 +23,12 @@ internal sealed partial class CommandRunner
     private readonly Graph.PeopleFinder _people;
     private readonly ApprovalCards _cards;
     private readonly IDeliveryStore _delivery;
+    private readonly Core.Workflows.WorkflowManager _workflows;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, Core.Workflows.WorkflowManager workflows)
     {
+        _workflows = workflows;
         _people = people;
         _delivery = delivery;
         _cards = cards;
@@ -51,7 +53,7 @@ internal sealed partial class CommandRunner
             new("request-change", ["requestchange", "request"], Approvers, true, "request-change <proposal> <comment>", "send a proposal back to its submitter", RequestChangeAsync),
             new("delegate", [], Approvers, true, "delegate <proposal> <user>", "hand your approval to someone else", DelegateAsync),
             new("config", ["settings"], Admins, true, "config [approvals on|off | import allow|reject|propose | field <field> on|off | fields]", "the approval settings", ConfigAsync),
-            new("workflow", ["workflows"], Admins, true, "workflow [list | show | step add \"<name>\" <user> … | step remove <n> | approvers <n> <user> …]", "the approval steps", WorkflowAsync),
+            new("workflow", ["workflows"], Admins, true, WorkflowUsage, "workflows: templates, steps, approvers, lifecycle; `workflow help` for every form", WorkflowAsync),
             new("role", ["roles"], Admins, true, "role [<user> [clerk] [approver] [admin] | none]", "who holds which role", RoleAsync),
         ];
     }

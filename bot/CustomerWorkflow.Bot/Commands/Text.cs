@@ -132,4 +132,6 @@ internal static class Text
     };
 
     public static string Plural(int count, string word) => count == 1 ? $"1 {word}" : $"{count} {word}s";
+
+    public static string State(Core.Workflows.WorkflowState state) => state.ToString().ToLowerInvariant();
 }

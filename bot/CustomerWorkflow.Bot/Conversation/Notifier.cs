@@ -52,12 +52,21 @@ internal sealed partial class Notifier(
 {
     private const string NeverMet = "not reached: they have not opened the bot yet";
 
+    /// <summary>A notice whose user id starts so is a post in that Teams channel (its conversation id follows).</summary>
+    public const string ChannelPrefix = "channel:";
+
     /// <summary>Sends each notice; returns the names of the people who could not be reached.</summary>
     public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<Notice> notices, ITurnContext? turn, CancellationToken cancellationToken)
     {
         var unreachable = new List<string>();
         foreach (var notice in notices)
         {
+            if (notice.UserId.StartsWith(ChannelPrefix, StringComparison.Ordinal))
+            {
+                await PostToChannelAsync(notice, turn, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var person = await directory.GetAsync(notice.UserId, cancellationToken).ConfigureAwait(false);
             if (person is null)
             {
@@ -101,6 +110,34 @@ internal sealed partial class Notifier(
         }
 
         return unreachable;
+    }
+
+    /// <summary>
+    /// A post in a Teams channel (a workflow's response): into the channel's conversation, through the connector of the
+    /// turn that caused it (the bot must be installed in the team). What fails is recorded with the proposal's history.
+    /// </summary>
+    private async Task PostToChannelAsync(Notice notice, ITurnContext? turn, CancellationToken cancellationToken)
+    {
+        var channel = notice.UserId[ChannelPrefix.Length..];
+        if (turn?.Activity is not { ServiceUrl: { } serviceUrl, ChannelId: { } channelId } activity)
+        {
+            await RecordAsync(notice, false, $"not posted to channel {channel}: no channel to post through", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var tenant = activity.GetTenantId();
+        var reference = new ConversationReference(serviceUrl, channelId,
+            new ConversationAccount { Id = channel, ConversationType = "channel", TenantId = tenant }, activity.Recipient, null, tenant);
+        try
+        {
+            await Retry.RunAsync(() => adapter.ContinueConversationAsync(reference, async (context, ct) =>
+                await context.SendActivityAsync(Message(notice with { Card = null }), ct).ConfigureAwait(false), cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Retry.IsChannelFailure(exception))
+        {
+            LogPostFailed(logger, exception, channel);
+            await RecordAsync(notice, false, $"not posted to channel {channel}: {exception.GetType().Name}", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The second way to reach someone: an activity feed notice, recorded as delivered that way when it went out.</summary>
@@ -220,6 +257,9 @@ internal sealed partial class Notifier(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send a notice to {UserId}")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post to channel {Channel}")]
+    private static partial void LogPostFailed(ILogger logger, Exception exception, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open a 1:1 conversation with {UserId}")]
     private static partial void LogCreateFailed(ILogger logger, Exception exception, string userId);

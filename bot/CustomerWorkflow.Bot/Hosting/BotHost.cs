@@ -77,7 +77,7 @@ public static class BotHost
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<WebChat.WebChatChannel>();
         services.AddHostedService<DeliveryWorker>();
-        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
+        services.AddWorkflows();
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
         services.AddScoped<Notifier>();
         services.AddSingleton<Commands.CommandRunner>();

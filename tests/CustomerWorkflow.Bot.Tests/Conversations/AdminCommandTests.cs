@@ -66,7 +66,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
         (await Admin.SendAsync("workflow approvers 1 ghost@nowhere.example")).ReplyText("I haven't met 'ghost@nowhere.example' yet");
         (await Admin.SendAsync("workflow step remove 2")).ReplyText("Removed step 2: Director sign-off.");
         Assert.Single((await SettingsAsync()).Steps);
-        (await Admin.SendAsync("workflow templates")).ReplyText("There is one workflow for now");
+        (await Admin.SendAsync("workflow templates")).ReplyText("MS-SINGLE-APPROVER", "MS-CREDIT-LIMIT", "MS-BANK-ACCOUNT");
         (await Admin.SendAsync("workflow frobnicate")).ReplyText("I don't know `workflow frobnicate`");
     }
 
