@@ -235,7 +235,7 @@ public sealed class WorkflowManager(IWorkflowDefinitionStore store, WorkflowCata
 
             var running = await store.CountRunningAsync(record.Code, cancellationToken).ConfigureAwait(false);
             throw new WorkflowException(Refusal.NotAllowed,
-                $"Workflow {record.Code} can't be deleted: {(running == 1 ? "a proposal is" : running > 1 ? $"{running} proposals are" : "a proposal is being")} running under it. It starts no new ones while disabled; delete it once they are done.");
+                $"Workflow {record.Code} can't be deleted: {(running > 1 ? $"{running} proposals are" : "a proposal is")} running under it. It starts no new ones while disabled; delete it once they are done.");
         }
     }
 
