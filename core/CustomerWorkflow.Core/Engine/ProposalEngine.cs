@@ -137,7 +137,8 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
     {
         RequireClerk(actor, "submit proposals");
         var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
-        return await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+        var result = await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+        return await RouteAwayAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws a pending submission.</summary>
@@ -200,7 +201,7 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
 
         if (result is not null)
         {
-            return result;
+            return await RouteAwayAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
         // Not the customer's open proposal: a closed one is refused like any illegal transition, except that a repeat of
@@ -225,7 +226,7 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
             _ => ApprovalDecision.Pending,
         };
         var made = wanted != ApprovalDecision.Pending
-            && proposal.Steps.Any(step => step.Approvers.Any(slot => actor.Is(slot.UserId) && slot.Decision == wanted));
+            && proposal.Steps.Any(step => step.Approvers.Any(slot => actor.Is(slot.UserId) && slot.Decision == wanted && !slot.Automatic));
         return made ? (wanted == ApprovalDecision.Approved ? "approved" : "rejected") : null;
     }
 
