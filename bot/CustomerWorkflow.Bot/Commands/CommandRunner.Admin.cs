@@ -16,7 +16,7 @@ internal sealed partial class CommandRunner
             case null:
                 var record = await _engine.GetSettingsAsync(ct).ConfigureAwait(false);
                 var current = record.Settings;
-                var names = await NamesAsync(current.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
+                var names = await NamesAsync(StepPeople(current), ct).ConfigureAwait(false);
                 return CommandResult.Say(Text.Settings(current, names)
                     + "\n\nChange them on the card, or with `config approvals on|off`, `config import allow|reject|propose`, `config field <field> on|off`.",
                     Cards.Views.OtherCards.Settings(current, record.Version));
@@ -61,9 +61,9 @@ internal sealed partial class CommandRunner
         switch (what)
         {
             case null or "list" or "show":
-                var names = await NamesAsync(settings.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
+                var names = await NamesAsync(StepPeople(settings), ct).ConfigureAwait(false);
                 return CommandResult.Say("The approval workflow (every proposal runs these steps in order):\n" + Text.Steps(settings, names)
-                    + "\n\nEdit with `workflow step add \"<name>\" <user> …`, `workflow step remove <n>`, `workflow approvers <n> <user> …`.");
+                    + "\n\nEdit with `workflow step add \"<name>\" <user> …`, `workflow step remove <n>`, `workflow approvers <n> <user> …`, `workflow due <n> <duration> [remind|escalate <user>|approve|reject]`.");
             case "step" when context.Arg(1)?.ToLowerInvariant() == "add":
                 var name = Required(context, 2, "the step's name, like `workflow step add \"Finance approval\" farah@contoso.com`");
                 var approvers = await ResolveUsersAsync(context, 3, ct).ConfigureAwait(false);
@@ -80,6 +80,8 @@ internal sealed partial class CommandRunner
                 await _engine.SetApprovalStepsAsync(context.Actor, settings.Steps.SetItem(at, settings.Steps[at] with { Approvers = users }), ct).ConfigureAwait(false);
                 var shown = await NamesAsync(users, ct).ConfigureAwait(false);
                 return CommandResult.Say($"Step {at + 1} ({settings.Steps[at].Name}) is now approved by {string.Join(", ", users.Select(shown))}.");
+            case "due":
+                return await WorkflowDueAsync(context, settings).ConfigureAwait(false);
             case "templates" or "new" or "enable" or "disable" or "archive" or "delete":
                 return CommandResult.Say("There is one workflow for now: the approval steps that `workflow list` shows. Templates and several workflows with their own lifecycle are not available yet.");
             default:

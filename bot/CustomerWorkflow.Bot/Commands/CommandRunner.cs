@@ -23,10 +23,14 @@ internal sealed partial class CommandRunner
     private readonly Graph.PeopleFinder _people;
     private readonly ApprovalCards _cards;
     private readonly IDeliveryStore _delivery;
+    private readonly TimeProvider _time;
+    private readonly Scheduling.SchedulerOptions _scheduler;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, TimeProvider? time = null, Scheduling.SchedulerOptions? scheduler = null)
     {
+        _time = time ?? TimeProvider.System;
+        _scheduler = scheduler ?? new Scheduling.SchedulerOptions();
         _people = people;
         _delivery = delivery;
         _cards = cards;
@@ -51,8 +55,10 @@ internal sealed partial class CommandRunner
             new("request-change", ["requestchange", "request"], Approvers, true, "request-change <proposal> <comment>", "send a proposal back to its submitter", RequestChangeAsync),
             new("delegate", [], Approvers, true, "delegate <proposal> <user>", "hand your approval to someone else", DelegateAsync),
             new("config", ["settings"], Admins, true, "config [approvals on|off | import allow|reject|propose | field <field> on|off | fields]", "the approval settings", ConfigAsync),
-            new("workflow", ["workflows"], Admins, true, "workflow [list | show | step add \"<name>\" <user> … | step remove <n> | approvers <n> <user> …]", "the approval steps", WorkflowAsync),
+            new("workflow", ["workflows"], Admins, true, "workflow [list | show | step add \"<name>\" <user> … | step remove <n> | approvers <n> <user> … | due <n> <duration> [remind | escalate <user> | approve | reject] | due <n> none]", "the approval steps", WorkflowAsync),
             new("role", ["roles"], Admins, true, "role [<user> [clerk] [approver] [admin] | none]", "who holds which role", RoleAsync),
+            new("substitute", ["substitutes", "away"], Everyone, true, "substitute [<user> [until <date>] | none]  (admins: substitute <user> for <user> [until <date>])", "who takes over your approvals while you are away", SubstituteAsync),
+            new("notify", ["notifications"], Everyone, true, "notify [me at once | me daily]", "get notices as they happen, or in one daily digest", NotifyAsync),
         ];
     }
 

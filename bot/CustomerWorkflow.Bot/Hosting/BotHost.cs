@@ -1,5 +1,6 @@
 using CustomerWorkflow.Bot.Conversation;
 using CustomerWorkflow.Bot.Graph;
+using CustomerWorkflow.Bot.Scheduling;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -77,12 +78,14 @@ public static class BotHost
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<WebChat.WebChatChannel>();
         services.AddHostedService<DeliveryWorker>();
-        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>()) { Availability = p.GetService<Availability>() });
         services.AddSingleton(p => new UserDirectory(p.GetRequiredService<IUserStore>(), p.GetRequiredService<WorkflowHostOptions>().Admins));
         services.AddScoped<Notifier>();
         services.AddSingleton<Commands.CommandRunner>();
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();
+        // After the store initializer: reminders, escalations, automatic decisions, substitutes and the daily digest.
+        services.AddWorkflowScheduler();
         return builder;
     }
 
