@@ -203,6 +203,62 @@ public abstract class SchedulingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_processors_on_one_store_act_on_every_overdue_step_once_also_when_one_dies_holding_items()
+    {
+        const int count = 12;
+        var time = new ManualTime(Start);
+        var second = Track(await OpenSecondInstanceAsync());
+        await Store.CommitAsync([.. Enumerable.Range(1, count).Select(i => new RecordWrite(TestData.Customer($"US-{i:D3}"), null, 0, 0))]);
+        await Store.SaveSettingsAsync(TestData.Settings() with
+        {
+            Steps = [new ApprovalStepDefinition("Finance", [TestData.Approver.Id], CompletionPolicy.SingleApprover, TimeSpan.FromDays(2), OverdueAction.Remind)],
+        }, 0, []);
+        var engine = new ProposalEngine(Store, time);
+        for (var i = 1; i <= count; i++)
+        {
+            await engine.SetFieldsAsync(TestData.Clerk, $"US-{i:D3}", [new(FieldCatalog.CreditLimit, "5000")]);
+            await engine.SubmitAsync(TestData.Clerk, $"US-{i:D3}");
+        }
+
+        time.Advance(TimeSpan.FromDays(2));
+        // A third instance claims three items and dies: it never completes them.
+        var dead = await ((IDueItemStore)second).ClaimDueItemsAsync(time.GetUtcNow(), Lease, "dies", 3);
+        var options = new DueWorkOptions { Lease = Lease, BatchSize = 2 };
+        var one = new DueWorkProcessor(Due, (IDigestStore)Store, engine, time, options) { Owner = "one" };
+        var two = new DueWorkProcessor((IDueItemStore)second, (IDigestStore)second, new ProposalEngine(second, time), time, options) { Owner = "two" };
+        var handler = new CountingHandler();
+
+        var reports = await Task.WhenAll(Task.Run(() => one.RunUntilIdleAsync(handler)), Task.Run(() => two.RunUntilIdleAsync(handler)));
+        Assert.Equal(count - dead.Count, reports.Sum(r => r.Completed));
+        time.Advance(Lease);
+        var late = await Task.WhenAll(Task.Run(() => one.RunUntilIdleAsync(handler)), Task.Run(() => two.RunUntilIdleAsync(handler)));
+
+        Assert.Equal(dead.Count, late.Sum(r => r.Completed));
+        Assert.All(reports.Concat(late), r => Assert.Empty(r.Failures));
+        Assert.Equal(Enumerable.Range(1, count).Select(i => $"US-{i:D3}-P1"), handler.Proposals.Order(StringComparer.Ordinal));
+        for (var i = 1; i <= count; i++)
+        {
+            Assert.Single(await Store.ListHistoryAsync($"US-{i:D3}"), h => h.Action == Core.Proposals.HistoryAction.Reminded);
+        }
+    }
+
+    /// <summary>The chat side as the contract needs it: which proposals were handed over.</summary>
+    private sealed class CountingHandler : IDueWorkHandler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _proposals = new();
+
+        public IReadOnlyList<string> Proposals => [.. _proposals];
+
+        public Task OverdueAsync(OverdueOutcome outcome, CancellationToken cancellationToken)
+        {
+            _proposals.Enqueue(outcome.Result!.Proposal.Id);
+            return Task.CompletedTask;
+        }
+
+        public Task DigestAsync(DailyDigest digest, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Digest_entries_are_kept_per_person_in_order_and_removed_by_id()
     {
         var digests = (IDigestStore)Store;

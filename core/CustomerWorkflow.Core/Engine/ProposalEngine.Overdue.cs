@@ -64,7 +64,7 @@ public sealed partial class ProposalEngine
                 var customer = proposal.Status == ProposalStatus.Approved ? proposal.Apply(record.Customer, now) : record.Customer;
                 return (new RecordWrite(customer, proposal, record.ProposalSequence, record.Version),
                     new OverdueOutcome(taken, new ProposalResult(proposal, customer), dueAt, [], routed));
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, read).ConfigureAwait(false);
             if (outcome.Result is not { } result)
             {
                 return outcome;

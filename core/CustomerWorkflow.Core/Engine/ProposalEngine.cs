@@ -231,11 +231,12 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
     }
 
     /// <summary>Read, decide, write; on a lost race, again from a fresh read. A null write means nothing to store.</summary>
-    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken)
+    /// <param name="firstRead">The unit as the caller just read it, to decide on first instead of reading it again.</param>
+    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken, CustomerRecord? firstRead = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var record = attempt == 1 && firstRead is not null ? firstRead : await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
             var (write, result) = decide(record);
             if (write is null)
             {
