@@ -35,7 +35,9 @@ internal static class SchedulerText
         switch (outcome.Taken)
         {
             case OverdueAction.Remind:
-                return [.. outcome.Told.Select(u => Ask(u, $"Reminder: {changes} wait for your approval; {step} was due {Text.When(outcome.DueAt)}. {act}", null))];
+                return [.. outcome.Told.Select(u => outcome.Routed.FirstOrDefault(r => string.Equals(r.ToUserId, u, StringComparison.OrdinalIgnoreCase)) is { } route
+                    ? Ask(u, $"{changes} wait for your approval in place of {route.FromName ?? name(route.FromUserId)}, who {route.Reason}; {step} was due {Text.When(outcome.DueAt)}. {act}", null)
+                    : Ask(u, $"Reminder: {changes} wait for your approval; {step} was due {Text.When(outcome.DueAt)}. {act}", null))];
             case OverdueAction.Escalate:
                 return [.. outcome.Told.Select(u => Ask(u, $"Escalated to you: {changes} wait for approval; {step} was due {Text.When(outcome.DueAt)} and nobody decided. {act}", null))];
             case OverdueAction.Approve when proposal.Status == ProposalStatus.PendingApproval:

@@ -140,7 +140,7 @@ public static class ApprovalCard
                 new TextRun("Waiting for "),
                 Literal.Run(view.People.Names(step.Undecided)),
                 new TextRun(step.DueAt is { } at ? $" — due {CardText.When(at)}" : string.Empty));
-            var decided = step.Approvers.Where(a => a.Decision == ApprovalDecision.Approved).Select(a => a.UserId).ToList();
+            var decided = step.Approvers.Where(a => a.Decision == ApprovalDecision.Approved).Select(a => a.UserId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (decided.Count > 0)
             {
                 yield return Literal.Block(new TextRun("Approved so far by ") { IsSubtle = true }, Literal.Run(view.People.Names(decided), subtle: true));

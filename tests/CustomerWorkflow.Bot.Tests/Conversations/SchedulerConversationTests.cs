@@ -114,6 +114,27 @@ public sealed class SchedulerConversationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reminder_hands_the_place_of_an_approver_who_went_away_meanwhile_to_their_substitute()
+    {
+        var sam = _host.User("aad-sam", "Sam Substitute");
+        await sam.SendAsync("hi");
+        await Admin.SendAsync("role sam.substitute@example.com approver");
+        await Admin.SendAsync("workflow due 1 1d remind");
+        await Clerk.SendAsync("set US-001 CreditLimit=300000");
+        await Clerk.SendAsync("submit US-001");
+        (await Arun.SendAsync("substitute sam.substitute@example.com until 2026-11-30")).ReplyText("You are away until 2026-11-30 00:00 UTC");
+
+        _time.Advance(TimeSpan.FromDays(1));
+        var calls = await SchedulerPassAsync();
+
+        var toSam = Assert.Single(SentTo(calls, sam));
+        Assert.Equal("Chloe Clerk's changes to US-001 Contoso Retail (proposal US-001-P1) wait for your approval in place of Arun Approver, who is away until 2026-11-30 00:00 UTC; step 1 (Finance approval) was due 2026-11-21 09:00 UTC. Type `approve US-001-P1` or `inbox`.", toSam.Text);
+        Assert.StartsWith("Reminder:", Assert.Single(SentTo(calls, Farah)).Text, StringComparison.Ordinal);
+        Assert.Empty(SentTo(calls, Arun));
+        (await sam.SendAsync("approve US-001-P1")).ReplyText("Approved: proposal US-001-P1 is applied");
+    }
+
+    [Fact]
     public async Task An_overdue_step_rejected_automatically_tells_the_submitter_why()
     {
         await Admin.SendAsync("workflow due 1 36h reject");
