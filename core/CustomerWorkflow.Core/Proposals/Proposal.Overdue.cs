@@ -68,6 +68,7 @@ public sealed partial class Proposal
                     // Escalated once: from now on the target is reminded.
                     OnOverdue = OverdueAction.Remind,
                 });
+                // A hand-over, as a delegation is in the transition table: cards showing the old approvers are stale.
                 Move(ProposalAction.Delegate, ProposalStatus.PendingApproval);
                 Record(HistoryAction.Escalated, Actor.System, now, step + 1, null, $"{overdue}; {string.Join(", ", from)} → {target}");
                 return OverdueAction.Escalate;
