@@ -1,5 +1,6 @@
 using System.Net;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Scheduling;
 using CustomerWorkflow.Core.Storage;
 
 namespace CustomerWorkflow.Storage.Cosmos;
@@ -219,6 +220,13 @@ public sealed partial class CosmosWorkflowStore
                 {
                     work.Add(Pointer(user, Keys.Awaiting(proposal.Id), "a"));
                 }
+            }
+
+            // The scheduler's due item of a step that starts (or is due again) here: ahead of the unit, like the pointers.
+            // One left by a write that then lost its race is harmless: the scheduler finds the step not due then, and drops it.
+            if (proposal.IsOpen && DueItem.ForOverdue(proposal) is { } dueItem && (before is null || DueItem.ForOverdue(before)?.Id != dueItem.Id))
+            {
+                work.Add(AddDueItemAsync(dueItem, cancellationToken));
             }
 
             // The creator and every submitter list the proposal as theirs; a pointer written for the proposal before stays.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Scheduling;
 using CustomerWorkflow.Core.Settings;
 
 namespace CustomerWorkflow.Storage.Cosmos;
@@ -210,6 +211,44 @@ internal sealed class RunPointerDoc
 /// <summary>Any document's id, to delete a partition's documents.</summary>
 internal sealed record DocumentId([property: JsonPropertyName("id")] string Id);
 
+
+/// A due item of the scheduler, in the bucket partition of its due hour (<c>due|{yyyyMMddHH}</c>, UTC), so the items that
+/// are due are found by single-partition queries of the buckets up to now. Claimed by an ETag-checked replace that sets
+/// the owner and the lease; completed by an ETag-checked delete.
+/// </summary>
+internal sealed class DueDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "due";
+    [JsonPropertyName("k")] public DueItemKind Kind { get; set; }
+    [JsonPropertyName("sj")] public required string Subject { get; set; }
+    [JsonPropertyName("n")] public int Step { get; set; }
+    [JsonPropertyName("d")] public DateTimeOffset DueAt { get; set; }
+    [JsonPropertyName("o")] public string? Owner { get; set; }
+    [JsonPropertyName("l")] public DateTimeOffset? LeaseUntil { get; set; }
+    /// <summary>Read from the server with the document; never written (null then).</summary>
+    [JsonPropertyName("_etag")] public string? ETag { get; set; }
+}
+
+/// <summary>The earliest due bucket that may hold items, in partition <c>due</c>: where a claim pass starts scanning.</summary>
+internal sealed class DueCursorDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "cursor";
+    [JsonPropertyName("pk")] public string Pk { get; set; } = Keys.DueCursorPk;
+    [JsonPropertyName("t")] public string Type { get; set; } = "cursor";
+    [JsonPropertyName("h")] public DateTimeOffset Hour { get; set; }
+}
+
+/// <summary>A notice held for a person's daily digest, in their partition <c>u|{userId}</c> under id <c>dg|{entry id}</c>.</summary>
+internal sealed class DigestDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "digest";
+    [JsonPropertyName("e")] public required DigestEntry Entry { get; set; }
+}
+
 /// <summary>A search entry's id and whether it is settled, for counting customers.</summary>
 internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("p")] bool Pending);
 
@@ -231,4 +270,7 @@ internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, 
 [JsonSerializable(typeof(WorkflowVersionDoc))]
 [JsonSerializable(typeof(RunPointerDoc))]
 [JsonSerializable(typeof(DocumentId))]
+[JsonSerializable(typeof(DueDoc))]
+[JsonSerializable(typeof(DueCursorDoc))]
+[JsonSerializable(typeof(DigestDoc))]
 internal sealed partial class DocJson : JsonSerializerContext;

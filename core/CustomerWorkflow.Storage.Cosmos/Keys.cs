@@ -11,7 +11,14 @@ internal static class Keys
     public const string RolesPk = "roles";
     public const string WorkflowsPk = "workflows";
 
+    public const string DueCursorPk = "due";
+
     public static string Customer(string customerId) => "c|" + customerId;
+
+    /// <summary>The due bucket of an hour: <c>due|yyyyMMddHH</c> in UTC.</summary>
+    public static string DueBucket(DateTimeOffset at) => "due|" + at.UtcDateTime.ToString("yyyyMMddHH", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Digest(string entryId) => Id("dg|" + entryId);
 
     public static string ClosedProposal(string proposalId) => Id("p|" + proposalId);
 

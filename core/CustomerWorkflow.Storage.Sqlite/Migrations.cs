@@ -255,5 +255,34 @@ internal static class Migrations
         ALTER TABLE users ADD COLUMN manager_id TEXT NULL;
         ALTER TABLE users ADD COLUMN approval_limit TEXT NULL;
         """,
+
+        // 8: the scheduler's due items (claimed with a lease, so several instances share them), the digest entries held
+        // for people who chose a daily digest, and the workflow users' substitute, away-until and notification setting.
+        """
+        CREATE TABLE due_items (
+            id          TEXT    NOT NULL PRIMARY KEY,
+            kind        TEXT    NOT NULL,
+            subject     TEXT    NOT NULL,
+            step        INTEGER NOT NULL,
+            due_at      INTEGER NOT NULL,
+            owner       TEXT    NULL,
+            lease_until INTEGER NULL,
+            token       TEXT    NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX due_items_by_due ON due_items (due_at);
+        CREATE TABLE digest_entries (
+            user_id     TEXT NOT NULL COLLATE NOCASE,
+            id          TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            proposal_id TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            PRIMARY KEY (user_id, id)
+        ) WITHOUT ROWID;
+        ALTER TABLE users ADD COLUMN substitute_id TEXT NULL COLLATE NOCASE;
+        ALTER TABLE users ADD COLUMN away_until TEXT NULL;
+        ALTER TABLE users ADD COLUMN notify TEXT NULL;
+        """,
     ];
 }

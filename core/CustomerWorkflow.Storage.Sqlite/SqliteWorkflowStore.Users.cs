@@ -9,7 +9,7 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// <summary>The people and the idempotency claims, in the same file as the customers.</summary>
 public sealed partial class SqliteWorkflowStore
 {
-    private const string UserColumns = "id, name, upn, email, channel_user_id, roles, address, version, manager_id, approval_limit";
+    private const string UserColumns = "id, name, upn, email, channel_user_id, roles, address, version, manager_id, approval_limit, substitute_id, away_until, notify";
 
     /// <summary>Claims older than this are forgotten: far beyond any channel's redelivery window.</summary>
     private static readonly TimeSpan _claimLifetime = TimeSpan.FromDays(2);
@@ -56,13 +56,14 @@ public sealed partial class SqliteWorkflowStore
             SqliteCommand command;
             if (expectedVersion == 0)
             {
-                command = c.Command($"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $upn, $email, $channel, $roles, $address, 1, $manager, $limit) ON CONFLICT (id) DO NOTHING", tx);
+                command = c.Command($"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $upn, $email, $channel, $roles, $address, 1, $manager, $limit, $substitute, $away, $notify) ON CONFLICT (id) DO NOTHING", tx);
             }
             else
             {
                 command = c.Command("""
                     UPDATE users SET name = $name, upn = $upn, email = $email, channel_user_id = $channel, roles = $roles,
-                        address = $address, manager_id = $manager, approval_limit = $limit, version = $version
+                        address = $address, manager_id = $manager, approval_limit = $limit, substitute_id = $substitute, away_until = $away, notify = $notify,
+                        version = $version
                     WHERE id = $id AND version = $expected
                     """, tx);
                 command.Parameters.AddWithValue("$version", version);
@@ -78,6 +79,9 @@ public sealed partial class SqliteWorkflowStore
             command.Parameters.AddWithValue("$address", (object?)user.Address ?? DBNull.Value);
             command.Parameters.AddWithValue("$manager", (object?)user.ManagerId ?? DBNull.Value);
             command.Parameters.AddWithValue("$limit", user.ApprovalLimit is { } limit ? limit.ToString("0.00", CultureInfo.InvariantCulture) : DBNull.Value);
+            command.Parameters.AddWithValue("$substitute", (object?)user.SubstituteId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$away", user.AwayUntil is { } away ? Timestamp(away) : DBNull.Value);
+            command.Parameters.AddWithValue("$notify", user.Notify == NotificationPreference.AtOnce ? DBNull.Value : user.Notify.ToString());
             if (command.ExecuteNonQuery() != 1)
             {
                 throw new ConcurrencyException($"The user {user.Id} changed since it was read (expected version {expectedVersion}).");
@@ -142,7 +146,10 @@ public sealed partial class SqliteWorkflowStore
         reader.IsDBNull(4) ? null : reader.GetString(4),
         (Roles)reader.GetInt32(5),
         reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.GetInt64(7))
+        reader.GetInt64(7),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : DateTimeOffset.Parse(reader.GetString(11), CultureInfo.InvariantCulture),
+        reader.IsDBNull(12) ? NotificationPreference.AtOnce : Enum.Parse<NotificationPreference>(reader.GetString(12)))
     {
         ManagerId = reader.IsDBNull(8) ? null : reader.GetString(8),
         ApprovalLimit = reader.IsDBNull(9) ? null : decimal.Parse(reader.GetString(9), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),

@@ -7,6 +7,7 @@ using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Workflows;
+using CustomerWorkflow.Core.Scheduling;
 using Microsoft.Data.Sqlite;
 
 namespace CustomerWorkflow.Storage.Sqlite;
@@ -397,6 +398,12 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             users.Parameters.AddWithValue("$id", proposal.Id);
             users.Parameters.AddWithValue("$customer", customer.Id);
             users.ExecuteNonQuery();
+        }
+
+        // The scheduler's due item for the waiting step, in the same transaction as the step, so none is ever missing.
+        if (open is not null && DueItem.ForOverdue(open) is { } dueItem)
+        {
+            InsertDueItem(c, tx, dueItem);
         }
 
         foreach (var entry in proposal.NewHistory)

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.Scheduling;
+using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Testing;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.Workflows;
 using CustomerWorkflow.Storage.Cosmos;
@@ -66,6 +69,51 @@ public sealed class CosmosCostTests(CosmosAccount account, ITestOutputHelper out
         // Request charges grow with document size: the design's RU figures assume these stay small.
         Assert.InRange(pendingUnit, 500, 4096);
         Assert.InRange(closed, 500, 4096);
+    }
+
+    [Fact]
+    public async Task The_scheduler_stays_within_its_round_trip_budget()
+    {
+        using var store = await account.OpenStoreAsync(CosmosAccount.NewContainerName());
+        await store.CommitAsync([new RecordWrite(TestData.Customer("US-001"), null, 0, 0), new RecordWrite(TestData.Customer("US-002"), null, 0, 0)]);
+        await store.SaveSettingsAsync(TestData.Settings() with
+        {
+            Steps = [new ApprovalStepDefinition("Finance", [TestData.Approver.Id], CompletionPolicy.SingleApprover, TimeSpan.FromDays(2), OverdueAction.Remind)],
+        }, 0, []);
+        var time = new ManualTime(new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+        var engine = new ProposalEngine(store, time);
+        var processor = new DueWorkProcessor(store, store, engine, time);
+        var table = new StringBuilder("| use case | round trips | budget |\n|---|---|---|\n");
+
+        async Task Measure(string useCase, int budget, Func<Task> action)
+        {
+            var before = store.RoundTrips;
+            await action();
+            var used = store.RoundTrips - before;
+            table.Append(CultureInfo.InvariantCulture, $"| {useCase} | {used} | {budget} |\n");
+            Assert.True(used <= budget, $"{useCase}: {used} round trips, budget {budget}");
+        }
+
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SetFieldsAsync(TestData.Clerk, "US-002", [new("CreditLimit", "5000")]);
+        // Submit with an overdue action: settings, unit, the awaiting pointer, the due item, the unit; the first due item
+        // of a process also reads the cursor (and here creates it: the store is empty).
+        await Measure("submit, one approver, overdue action (first of the process)", 7, () => engine.SubmitAsync(TestData.Clerk, "US-001"));
+        await Measure("submit, one approver, overdue action", 5, () => engine.SubmitAsync(TestData.Clerk, "US-002"));
+        // The cursor is at the first due item's hour, ahead of now: nothing to scan.
+        await Measure("scheduler pass, nothing due", 1, () => processor.RunOnceAsync(new NoDelivery()));
+        time.Advance(TimeSpan.FromDays(2));
+        // Cursor, one query per hour bucket up to now (one here), a claim per item; per item: the unit read, the re-armed
+        // due item, the unit written, the item completed.
+        await Measure("scheduler pass, two reminders", 12, () => processor.RunOnceAsync(new NoDelivery()));
+        output.WriteLine(table.ToString());
+    }
+
+    private sealed class NoDelivery : IDueWorkHandler
+    {
+        public Task OverdueAsync(OverdueOutcome outcome, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task DigestAsync(DailyDigest digest, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private async Task<long> DocumentSizeAsync(CosmosWorkflowStore store, string pk, string id)

@@ -65,6 +65,21 @@ public abstract class PeopleStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_substitute_an_away_date_and_a_digest_preference_are_kept()
+    {
+        var away = DateTimeOffset.Parse("2026-12-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var ann = Ann with { SubstituteId = "aad-bob", AwayUntil = away, Notify = NotificationPreference.DailyDigest };
+        await Store.SaveUserAsync(ann, 0);
+
+        Assert.Equal(ann with { Version = 1 }, await Store.GetUserAsync("aad-ann"));
+        Assert.Equal(ann with { Version = 1 }, await Store.FindUserAsync("ann@contoso.com"));
+
+        await Store.SaveUserAsync(ann with { SubstituteId = null, AwayUntil = null, Notify = NotificationPreference.AtOnce }, 1);
+
+        Assert.Equal(Ann with { Version = 2 }, await Store.GetUserAsync("aad-ann"));
+    }
+
+    [Fact]
     public async Task Writes_are_version_checked()
     {
         await Store.SaveUserAsync(Ann, 0);

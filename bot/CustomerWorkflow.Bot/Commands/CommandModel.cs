@@ -16,7 +16,9 @@ internal sealed record Reply(string Text, Cards.Model.AdaptiveCard? Card = null)
 /// <summary>A message to someone else, sent proactively after the answer (an approver to act, a submitter told the outcome).</summary>
 /// <param name="ProposalId">The proposal an approval card is about, so the card can be updated for everyone later.</param>
 /// <param name="Feed">The same notice as a Teams activity feed entry, for someone no chat reaches.</param>
-internal sealed record Notice(string UserId, string Text, Cards.Model.AdaptiveCard? Card = null, string? ProposalId = null, FeedActivity? Feed = null);
+/// <param name="Digest">What the notice is for a daily digest: set on notices that may wait for one (approvals waiting,
+/// decisions on someone's proposals), so a person who chose the digest gets them there; null for notices that go at once.</param>
+internal sealed record Notice(string UserId, string Text, Cards.Model.AdaptiveCard? Card = null, string? ProposalId = null, FeedActivity? Feed = null, Core.Scheduling.DigestKind? Digest = null);
 
 /// <summary>
 /// An activity feed entry: one of the types the app manifest declares (<see cref="Teams.ActivityFeedTypes"/>) with a

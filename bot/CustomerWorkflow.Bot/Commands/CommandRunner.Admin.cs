@@ -16,7 +16,7 @@ internal sealed partial class CommandRunner
             case null:
                 var record = await _engine.GetSettingsAsync(ct).ConfigureAwait(false);
                 var current = record.Settings;
-                var names = await NamesAsync(current.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
+                var names = await NamesAsync(StepPeople(current), ct).ConfigureAwait(false);
                 return CommandResult.Say(Text.Settings(current, names)
                     + "\n\nChange them on the card, or with `config approvals on|off`, `config import allow|reject|propose`, `config field <field> on|off`.",
                     Cards.Views.OtherCards.Settings(current, record.Version));

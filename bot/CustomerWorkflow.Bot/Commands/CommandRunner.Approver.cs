@@ -4,6 +4,7 @@ using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Engine;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Scheduling;
 
 namespace CustomerWorkflow.Bot.Commands;
 
@@ -93,7 +94,8 @@ internal sealed partial class CommandRunner
                         $"{names(submitter)} asks for your approval of changes to {customer.Id} {customer.Name} (proposal {proposal.Id}). Type `approve {proposal.Id}` or `inbox`.",
                         ApprovalCard.Build(view, u),
                         proposal.Id,
-                        FeedActivity.Of(ActivityFeedTypes.ApprovalRequested, ("submitter", names(submitter)), ("customer", $"{customer.Id} {customer.Name}"))));
+                        FeedActivity.Of(ActivityFeedTypes.ApprovalRequested, ("submitter", names(submitter)), ("customer", $"{customer.Id} {customer.Name}")),
+                        DigestKind.ApprovalRequested));
                 }
                 break;
             case ProposalStatus.Applied:
@@ -125,7 +127,7 @@ internal sealed partial class CommandRunner
         if (proposal.Status is ProposalStatus.Applied or ProposalStatus.Conflict or ProposalStatus.Rejected or ProposalStatus.ChangeRequested)
         {
             var notice = OtherCards.OutcomeNotice(view);
-            notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id } : n)];
+            notices = [.. notices.Select(n => n.UserId == submitter ? n with { Card = notice, ProposalId = proposal.Id, Digest = DigestKind.Decided } : n)];
         }
 
         // What the workflow's responses asked for: notices to people, posts in a channel.

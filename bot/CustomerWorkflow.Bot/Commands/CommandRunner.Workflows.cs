@@ -14,7 +14,7 @@ namespace CustomerWorkflow.Bot.Commands;
 internal sealed partial class CommandRunner
 {
     private const string WorkflowUsage =
-        "workflow [list | templates | new <code> from <template> [<name>=<value> …] | show [<code>] | enable|disable|archive|delete <code> | set <code> <name>=<value> … | step <code> … | user <user> … | help]";
+        "workflow [list | templates | new <code> from <template> [<name>=<value> …] | show [<code>] | enable|disable|archive|delete <code> | set <code> <name>=<value> … | step <code> … | user <user> … | due <n> <duration> [remind | escalate <user> | approve | reject] | help]";
 
     private static readonly string[] WorkflowForms =
     [
@@ -31,6 +31,7 @@ internal sealed partial class CommandRunner
         "`workflow step <code> <n> notify <user>|group:<id> …`, `channel <channel id>`, `message \"<text>\"|none`, `name \"<name>\"`",
         "`workflow user <user> [manager <user>|none] [limit <amount>|none]` — whom manager steps ask, and how much someone may approve",
         "`workflow step add \"<name>\" <user> …`, `workflow step remove <n>`, `workflow approvers <n> <user> …` — the default steps",
+        "`workflow due <n> <duration> [remind | escalate <user> | approve | reject]`, `workflow due <n> none` — a default step's due time and what happens when it passes",
     ];
 
     private async Task<CommandResult> WorkflowAsync(CommandContext context)
@@ -61,6 +62,8 @@ internal sealed partial class CommandRunner
                 return await EditStepAsync(context).ConfigureAwait(false);
             case "user":
                 return await WorkflowUserAsync(context).ConfigureAwait(false);
+            case "due":
+                return await WorkflowDueAsync(context, (await _engine.GetSettingsAsync(context.CancellationToken).ConfigureAwait(false)).Settings).ConfigureAwait(false);
             default:
                 throw new UsageException($"I don't know `workflow {context.Arg(0)}`; `workflow help` lists every form.");
         }
@@ -75,7 +78,7 @@ internal sealed partial class CommandRunner
             ? ["- none yet: `workflow templates` lists what to copy, `workflow new <code> from <template>` copies one"]
             : workflows.Select(w => $"- {w.Code} v{w.Definition.Version}, {Text.State(w.State)}: {w.Definition.Description}{(w.Definition.Template is { } t ? $" (from {t})" : string.Empty)}"));
         var settings = (await _engine.GetSettingsAsync(ct).ConfigureAwait(false)).Settings;
-        var names = await NamesAsync(settings.Steps.SelectMany(s => s.Approvers), ct).ConfigureAwait(false);
+        var names = await NamesAsync(StepPeople(settings), ct).ConfigureAwait(false);
         lines.Add(string.Empty);
         lines.Add("**Default approval steps** (for proposals no workflow takes):");
         lines.Add(Text.Steps(settings, names));
@@ -408,7 +411,7 @@ internal sealed partial class CommandRunner
     private async Task<CommandResult> DefaultStepsAsync(CommandContext context)
     {
         var settings = (await _engine.GetSettingsAsync(context.CancellationToken).ConfigureAwait(false)).Settings;
-        var names = await NamesAsync(settings.Steps.SelectMany(s => s.Approvers), context.CancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync(StepPeople(settings), context.CancellationToken).ConfigureAwait(false);
         return CommandResult.Say("The default approval steps (proposals no workflow takes run these in order):\n" + Text.Steps(settings, names)
             + "\n\nEdit with `workflow step add \"<name>\" <user> …`, `workflow step remove <n>`, `workflow approvers <n> <user> …`.");
     }

@@ -24,11 +24,15 @@ internal sealed partial class CommandRunner
     private readonly ApprovalCards _cards;
     private readonly IDeliveryStore _delivery;
     private readonly Core.Workflows.WorkflowManager _workflows;
+    private readonly TimeProvider _time;
+    private readonly Scheduling.SchedulerOptions _scheduler;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, Core.Workflows.WorkflowManager workflows)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, Core.Workflows.WorkflowManager workflows, TimeProvider? time = null, Scheduling.SchedulerOptions? scheduler = null)
     {
         _workflows = workflows;
+        _time = time ?? TimeProvider.System;
+        _scheduler = scheduler ?? new Scheduling.SchedulerOptions();
         _people = people;
         _delivery = delivery;
         _cards = cards;
@@ -55,6 +59,8 @@ internal sealed partial class CommandRunner
             new("config", ["settings"], Admins, true, "config [approvals on|off | import allow|reject|propose | field <field> on|off | fields]", "the approval settings", ConfigAsync),
             new("workflow", ["workflows"], Admins, true, WorkflowUsage, "workflows: templates, steps, approvers, lifecycle; `workflow help` for every form", WorkflowAsync),
             new("role", ["roles"], Admins, true, "role [<user> [clerk] [approver] [admin] | none]", "who holds which role", RoleAsync),
+            new("substitute", ["substitutes", "away"], Everyone, true, "substitute [<user> [until <date>] | none]  (admins: substitute <user> for <user> [until <date>])", "who takes over your approvals while you are away", SubstituteAsync),
+            new("notify", ["notifications"], Everyone, true, "notify [me at once | me daily]", "get notices as they happen, or in one daily digest", NotifyAsync),
         ];
     }
 

@@ -121,7 +121,7 @@ internal static class Text
         settings.Steps.IsEmpty
             ? "- Approval steps: (none)"
             : "- Approval steps:\n" + string.Join('\n', settings.Steps.Select((s, i) =>
-                $"  {i + 1}. {s.Name}: {string.Join(", ", s.Approvers.Select(name))} ({s.Policy}{(s.DueIn is { } due ? $", due in {due.TotalHours:0.#} h" : string.Empty)})"));
+                $"  {i + 1}. {s.Name}: {string.Join(", ", s.Approvers.Select(name))} ({s.Policy}{Scheduling.WorkflowUsersText.Due(s, name)})"));
 
     public static string Import(ImportBehaviour behaviour) => behaviour switch
     {

@@ -25,8 +25,11 @@ internal sealed class DeliveryQueue
 
     public ChannelReader<DeliveryJob> Reader => _jobs.Reader;
 
-    /// <summary>Queues notices and card updates; <paramref name="turn"/> is the activity that caused them (where to open chats, whom to tell about failures).</summary>
-    public void Enqueue(Activity turn, bool authenticated, IReadOnlyList<Notice> notices, string? proposalId)
+    /// <summary>
+    /// Queues notices and card updates; <paramref name="turn"/> is the activity that caused them (where to open chats,
+    /// whom to tell about failures), or null for work of the scheduler, which no turn caused.
+    /// </summary>
+    public void Enqueue(Activity? turn, bool authenticated, IReadOnlyList<Notice> notices, string? proposalId)
     {
         if (notices.Count == 0 && proposalId is null)
         {
@@ -72,7 +75,7 @@ internal sealed class DeliveryQueue
     }
 }
 
-internal sealed record DeliveryJob(Activity Turn, bool Authenticated, IReadOnlyList<Notice> Notices, string? ProposalId);
+internal sealed record DeliveryJob(Activity? Turn, bool Authenticated, IReadOnlyList<Notice> Notices, string? ProposalId);
 
 /// <summary>
 /// Does the queued work in the background: sends the notices (each tried up to three times), tells the actor who could
@@ -110,8 +113,12 @@ internal sealed partial class DeliveryWorker(
 
     private async Task RunAsync(DeliveryJob job, CancellationToken cancellationToken)
     {
-        var turn = new TurnContext(job.Turn, adapter.Connector);
-        turn.TurnState[BotAdapter.AuthenticatedKey] = job.Authenticated;
+        TurnContext? turn = null;
+        if (job.Turn is { } activity)
+        {
+            turn = new TurnContext(activity, adapter.Connector);
+            turn.TurnState[BotAdapter.AuthenticatedKey] = job.Authenticated;
+        }
         if (job.ProposalId is { } proposalId)
         {
             await UpdateCardsAsync(proposalId, cancellationToken).ConfigureAwait(false);
@@ -122,7 +129,7 @@ internal sealed partial class DeliveryWorker(
             await using var scope = scopes.CreateAsyncScope();
             var notifier = scope.ServiceProvider.GetRequiredService<Notifier>();
             var unreachable = await notifier.SendAsync(job.Notices, turn, cancellationToken).ConfigureAwait(false);
-            if (unreachable.Count > 0)
+            if (unreachable.Count > 0 && turn is not null)
             {
                 await turn.SendActivityAsync(
                     $"I couldn't notify {string.Join(", ", unreachable.Distinct())}: they haven't opened the bot yet. It is in their `inbox` once they do.",

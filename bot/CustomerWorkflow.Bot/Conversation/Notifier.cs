@@ -7,6 +7,7 @@ using CustomerWorkflow.Bot.Protocol.Hosting;
 using CustomerWorkflow.Bot.Protocol.Schema;
 using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Proposals;
+using CustomerWorkflow.Core.Scheduling;
 
 namespace CustomerWorkflow.Bot.Conversation;
 
@@ -48,7 +49,8 @@ internal sealed partial class Notifier(
     IDeliveryStore delivery,
     ProactiveInstaller installer,
     TimeProvider time,
-    ILogger<Notifier> logger)
+    ILogger<Notifier> logger,
+    DigestQueue? digests = null)
 {
     private const string NeverMet = "not reached: they have not opened the bot yet";
 
@@ -72,6 +74,11 @@ internal sealed partial class Notifier(
             {
                 unreachable.Add(notice.UserId);
                 await RecordAsync(notice, false, NeverMet, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (await HeldForDigestAsync(person, notice, cancellationToken).ConfigureAwait(false))
+            {
                 continue;
             }
 
@@ -138,6 +145,23 @@ internal sealed partial class Notifier(
             LogPostFailed(logger, exception, channel);
             await RecordAsync(notice, false, $"not posted to channel {channel}: {exception.GetType().Name}", cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A notice that may wait, to someone who chose the daily digest, is held for it instead of sent; recorded with the
+    /// proposal's notices, so its history says where it went.
+    /// </summary>
+    private async Task<bool> HeldForDigestAsync(UserProfile person, Notice notice, CancellationToken cancellationToken)
+    {
+        if (digests is null || notice.Digest is not { } kind || person.Notify != NotificationPreference.DailyDigest
+            || notice.ProposalId is not { } proposalId || ProposalId.CustomerIdOf(proposalId) is not { } customerId)
+        {
+            return false;
+        }
+
+        var at = await digests.HoldAsync(person.Id, kind, proposalId, customerId, notice.Text, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(notice, true, $"held for their daily digest of {Commands.Text.When(at)}", cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>The second way to reach someone: an activity feed notice, recorded as delivered that way when it went out.</summary>

@@ -1,5 +1,6 @@
 using CustomerWorkflow.Bot.Conversation;
 using CustomerWorkflow.Bot.Graph;
+using CustomerWorkflow.Bot.Scheduling;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -83,6 +84,8 @@ public static class BotHost
         services.AddSingleton<Commands.CommandRunner>();
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();
+        // After the store initializer: reminders, escalations, automatic decisions, substitutes and the daily digest.
+        services.AddWorkflowScheduler();
         return builder;
     }
 

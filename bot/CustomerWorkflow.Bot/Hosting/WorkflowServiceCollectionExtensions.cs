@@ -1,4 +1,5 @@
 using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Storage;
 using CustomerWorkflow.Core.Workflows;
 
@@ -24,7 +25,10 @@ public static class WorkflowServiceCollectionExtensions
         services.AddSingleton<IApproverDirectory, Graph.DirectoryApprovers>();
         services.AddSingleton(p => new WorkflowRouter(p.GetRequiredService<IWorkflowDefinitionStore>(), p.GetRequiredService<WorkflowCatalog>(), p.GetRequiredService<IApproverDirectory>()));
         services.AddSingleton(p => new WorkflowManager(p.GetRequiredService<IWorkflowDefinitionStore>(), p.GetRequiredService<WorkflowCatalog>(), p.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>(), p.GetRequiredService<WorkflowRouter>()));
+        services.AddSingleton(p => new ProposalEngine(p.GetRequiredService<IWorkflowStore>(), p.GetRequiredService<TimeProvider>(), p.GetRequiredService<WorkflowRouter>())
+        {
+            Availability = p.GetService<Availability>(),
+        });
         return services;
     }
 

@@ -13,7 +13,8 @@ public sealed record ApprovalView(Proposal Proposal, Customer Customer, People P
     /// <summary>The entry the outcome line is about: the last decision or withdrawal (not the system's apply).</summary>
     public static HistoryEntry? LastDecision(IEnumerable<HistoryEntry> history, string proposalId) =>
         history.LastOrDefault(h => string.Equals(h.ProposalId, proposalId, StringComparison.Ordinal)
-            && h.Action is HistoryAction.Approved or HistoryAction.Rejected or HistoryAction.ChangeRequested or HistoryAction.Recalled or HistoryAction.Discarded);
+            && h.Action is HistoryAction.Approved or HistoryAction.Rejected or HistoryAction.ChangeRequested or HistoryAction.Recalled or HistoryAction.Discarded
+                or HistoryAction.AutoApproved or HistoryAction.AutoRejected);
 }
 
 /// <summary>
@@ -127,7 +128,8 @@ public static class ApprovalCard
     }
 
     private static string By(string? who, HistoryEntry? last) =>
-        who is null || last is null ? string.Empty : $" by {who} on {CardText.When(last.At)}";
+        last is { Action: HistoryAction.AutoApproved or HistoryAction.AutoRejected } ? $" automatically on {CardText.When(last.At)}: it was overdue"
+        : who is null || last is null ? string.Empty : $" by {who} on {CardText.When(last.At)}";
 
     private static IEnumerable<Element> Detail(ApprovalView view)
     {
@@ -138,7 +140,7 @@ public static class ApprovalCard
                 new TextRun("Waiting for "),
                 Literal.Run(view.People.Names(step.Undecided)),
                 new TextRun(step.DueAt is { } at ? $" — due {CardText.When(at)}" : string.Empty));
-            var decided = step.Approvers.Where(a => a.Decision == ApprovalDecision.Approved).Select(a => a.UserId).ToList();
+            var decided = step.Approvers.Where(a => a.Decision == ApprovalDecision.Approved).Select(a => a.UserId).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (decided.Count > 0)
             {
                 yield return Literal.Block(new TextRun("Approved so far by ") { IsSubtle = true }, Literal.Run(view.People.Names(decided), subtle: true));

@@ -180,6 +180,11 @@ public static class OtherCards
         HistoryAction.StepCompleted => "completed a step",
         HistoryAction.Applied => "applied the changes",
         HistoryAction.Conflict => "found a conflict",
+        HistoryAction.Reminded => "sent a reminder",
+        HistoryAction.Escalated => "escalated the step",
+        HistoryAction.AutoApproved => "approved automatically",
+        HistoryAction.AutoRejected => "rejected automatically",
+        HistoryAction.Substituted => "routed to a substitute",
         _ => action.ToString().ToLowerInvariant(),
     };
 }

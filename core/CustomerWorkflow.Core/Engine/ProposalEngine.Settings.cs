@@ -54,6 +54,8 @@ public sealed partial class ProposalEngine
             {
                 CompletionPolicy.PercentageOf(step.Policy.Percent);
             }
+
+            CheckOverdueOptions(step);
         }
 
         var list = steps.ToImmutableList();
@@ -154,7 +156,7 @@ public sealed partial class ProposalEngine
 
     private static string DescribeSteps(WorkflowSettings s) =>
         s.Steps.IsEmpty ? "(none)" : string.Join("; ", s.Steps.Select((step, i) => string.Create(CultureInfo.InvariantCulture,
-            $"{i + 1}. {step.Name}: {string.Join(", ", step.Approvers)} ({step.Policy}{(step.DueIn is { } d ? $", due in {d}" : string.Empty)})")));
+            $"{i + 1}. {step.Name}: {string.Join(", ", step.Approvers)} ({step.Policy}{DescribeOverdue(step)})")));
 
     private static string OnOff(bool value) => value ? "on" : "off";
 

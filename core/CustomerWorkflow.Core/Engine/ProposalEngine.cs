@@ -142,12 +142,14 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
     {
         RequireClerk(actor, "submit proposals");
         var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
+        ProposalResult result;
         if (workflows is null)
         {
-            return await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+            result = await ActOnOpenAsync(customerId, (p, now) => p.Submit(actor, now, comment, settings), cancellationToken).ConfigureAwait(false);
+            return await RouteAwayAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
-        return await MutateAsync(customerId, async record =>
+        result = await MutateAsync(customerId, async record =>
         {
             var proposal = record.OpenProposal ?? throw NoProposedChanges(record.Customer.Id);
             var plan = proposal.Status == ProposalStatus.NotSubmitted && proposal.Lines.Count > 0
@@ -157,6 +159,7 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
             proposal.Submit(actor, now, comment, plan, settings.SubmitterMayApprove);
             return Continued(record, proposal, now);
         }, cancellationToken).ConfigureAwait(false);
+        return await RouteAwayAsync(result, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws a pending submission.</summary>
@@ -249,7 +252,7 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
 
         if (result is not null)
         {
-            return result;
+            return await RouteAwayAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
         // Not the customer's open proposal: a closed one is refused like any illegal transition, except that a repeat of
@@ -274,20 +277,22 @@ public sealed partial class ProposalEngine(IWorkflowStore store, TimeProvider ti
             _ => ApprovalDecision.Pending,
         };
         var made = wanted != ApprovalDecision.Pending
-            && proposal.Steps.Any(step => step.Approvers.Any(slot => actor.Is(slot.UserId) && slot.Decision == wanted));
+            && proposal.Steps.Any(step => step.Approvers.Any(slot => actor.Is(slot.UserId) && slot.Decision == wanted && !slot.Automatic));
         return made ? (wanted == ApprovalDecision.Approved ? "approved" : "rejected") : null;
     }
 
     /// <summary>Read, decide, write; on a lost race, again from a fresh read. A null write means nothing to store.</summary>
-    private Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken) =>
-        MutateAsync(customerId, record => Task.FromResult(decide(record)), cancellationToken);
+    /// <param name="firstRead">The unit as the caller just read it, to decide on first instead of reading it again.</param>
+    private Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, (RecordWrite? Write, TResult Result)> decide, CancellationToken cancellationToken, CustomerRecord? firstRead = null) =>
+        MutateAsync(customerId, record => Task.FromResult(decide(record)), cancellationToken, firstRead);
 
     /// <summary>Read, decide (which may ask others, such as the directory), write; on a lost race, again from a fresh read.</summary>
-    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, Task<(RecordWrite? Write, TResult Result)>> decide, CancellationToken cancellationToken)
+    /// <param name="firstRead">The unit as the caller just read it, to decide on first instead of reading it again.</param>
+    private async Task<TResult> MutateAsync<TResult>(string customerId, Func<CustomerRecord, Task<(RecordWrite? Write, TResult Result)>> decide, CancellationToken cancellationToken, CustomerRecord? firstRead = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var record = await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
+            var record = attempt == 1 && firstRead is not null ? firstRead : await LoadAsync(customerId, cancellationToken).ConfigureAwait(false);
             var (write, result) = await decide(record).ConfigureAwait(false);
             if (write is null)
             {

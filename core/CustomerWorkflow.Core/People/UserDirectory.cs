@@ -6,7 +6,7 @@ namespace CustomerWorkflow.Core.People;
 /// The people the product knows and their roles. The first admins come from configuration (ids, UPNs or emails) and
 /// stay admins whatever is stored; everyone else gets roles from an admin.
 /// </summary>
-public sealed class UserDirectory(IUserStore store, IEnumerable<string>? configuredAdmins = null)
+public sealed partial class UserDirectory(IUserStore store, IEnumerable<string>? configuredAdmins = null)
 {
     private const int MaxAttempts = 8;
     private readonly HashSet<string> _admins = new(configuredAdmins?.Select(a => a.Trim()).Where(a => a.Length > 0) ?? [], StringComparer.OrdinalIgnoreCase);

@@ -9,7 +9,7 @@ namespace CustomerWorkflow.Core.Proposals;
 /// The proposal aggregate: the proposed changes to one customer and their way through the approval steps.
 /// Every change goes through <see cref="TransitionTable"/>, bumps <see cref="Version"/> and appends history.
 /// </summary>
-public sealed class Proposal
+public sealed partial class Proposal
 {
     private readonly List<ProposedChange> _lines;
     private readonly List<HistoryEntry> _newHistory = [];
@@ -346,8 +346,11 @@ public sealed class Proposal
             throw new WorkflowException(Refusal.InvalidValue, $"{to} is already an approver of this step.");
         }
 
-        var index = slots.FindIndex(s => actor.Is(s.UserId));
-        Steps = Steps.SetItem(step, Steps[step] with { Approvers = slots.SetItem(index, new ApproverSlot(to, DelegatedFrom: actor.Id)) });
+        // Every place the actor holds in the step is handed over (several, after an escalation or a substitution).
+        Steps = Steps.SetItem(step, Steps[step] with
+        {
+            Approvers = [.. slots.Select(s => actor.Is(s.UserId) && s.Decision == ApprovalDecision.Pending ? new ApproverSlot(to, DelegatedFrom: actor.Id) : s)],
+        });
         Move(ProposalAction.Delegate, ProposalStatus.PendingApproval);
         Record(HistoryAction.Delegated, actor, now, step + 1, Clean(comment), $"to {to}");
     }
@@ -391,11 +394,23 @@ public sealed class Proposal
     {
         var action = decision == ApprovalDecision.Approved ? ProposalAction.Approve : ProposalAction.Reject;
         var step = Steps[stepIndex];
-        var slotIndex = step.Approvers.FindIndex(s => actor.Is(s.UserId));
-        step = step with { Approvers = step.Approvers.SetItem(slotIndex, step.Approvers[slotIndex] with { Decision = decision, DecidedAt = now, Comment = comment }) };
+        // One decision fills every place the actor holds in the step (several, after an escalation or a substitution).
+        step = step with
+        {
+            Approvers = [.. step.Approvers.Select(s => actor.Is(s.UserId) && s.Decision == ApprovalDecision.Pending ? s with { Decision = decision, DecidedAt = now, Comment = comment } : s)],
+        };
         Steps = Steps.SetItem(stepIndex, step);
         Record(decision == ApprovalDecision.Approved ? HistoryAction.Approved : HistoryAction.Rejected, actor, now, stepIndex + 1, comment, step.Name);
+        return Conclude(action, stepIndex, comment, now);
+    }
 
+    /// <summary>
+    /// Moves the proposal on after a decision in a step (a person's, or the system's on an overdue step): rejected, on to
+    /// the next step, approved, or still waiting. Returns true when the whole proposal is now approved.
+    /// </summary>
+    private bool Conclude(ProposalAction action, int stepIndex, string? comment, DateTimeOffset now)
+    {
+        var step = Steps[stepIndex];
         switch (step.Outcome)
         {
             case StepOutcome.Rejected:
@@ -440,7 +455,7 @@ public sealed class Proposal
         }
 
         var step = Steps[CurrentStep];
-        var slot = step.Approvers.Find(s => actor.Is(s.UserId));
+        var slot = step.Approvers.Find(s => actor.Is(s.UserId) && s.Decision == ApprovalDecision.Pending) ?? step.Approvers.Find(s => actor.Is(s.UserId));
         if (slot is null)
         {
             throw new WorkflowException(Refusal.NotYourTurn,

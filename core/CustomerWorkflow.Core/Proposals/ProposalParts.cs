@@ -15,8 +15,12 @@ public enum ApprovalDecision
     Rejected,
 }
 
-/// <summary>An approver's place in a step. A delegate takes the place and records whom it was delegated from.</summary>
-public sealed record ApproverSlot(string UserId, ApprovalDecision Decision = ApprovalDecision.Pending, DateTimeOffset? DecidedAt = null, string? Comment = null, string? DelegatedFrom = null);
+/// <summary>
+/// An approver's place in a step. A delegate (or a substitute, or an escalation target) takes the place and records whom
+/// it was handed over from; one person may hold several places of a step, and one decision of theirs fills them all.
+/// </summary>
+/// <param name="Automatic">The system decided this place because the step was overdue (not the person named).</param>
+public sealed record ApproverSlot(string UserId, ApprovalDecision Decision = ApprovalDecision.Pending, DateTimeOffset? DecidedAt = null, string? Comment = null, string? DelegatedFrom = null, bool Automatic = false);
 
 /// <summary>What a step has come to under its completion policy.</summary>
 public enum StepOutcome
@@ -27,8 +31,8 @@ public enum StepOutcome
 }
 
 /// <summary>A step of a submitted proposal: its approvers with their decisions, and its policy.</summary>
-/// <param name="OnOverdue">What happens once <paramref name="DueAt"/> passes, copied from the step's definition.</param>
-/// <param name="EscalateTo">Who takes the step over when it is escalated (a user id).</param>
+/// <param name="OnOverdue">What the scheduler does at <paramref name="DueAt"/>, copied from the step's definition when it starts.</param>
+/// <param name="EscalateTo">Whom an escalation hands the step to.</param>
 public sealed record ApprovalStep(string Name, CompletionPolicy Policy, ImmutableList<ApproverSlot> Approvers, DateTimeOffset? DueAt, OverdueAction OnOverdue = OverdueAction.None, string? EscalateTo = null)
 {
     /// <summary>The step's outcome under its completion policy.</summary>
@@ -64,8 +68,8 @@ public sealed record ApprovalStep(string Name, CompletionPolicy Policy, Immutabl
         _ => Math.Max(1, (int)Math.Ceiling(approverCount * Policy.Percent / 100m)),
     };
 
-    /// <summary>The approvers who have not decided yet (they are due while the step is waiting).</summary>
-    public IEnumerable<string> Undecided => Approvers.Where(a => a.Decision == ApprovalDecision.Pending).Select(a => a.UserId);
+    /// <summary>The approvers who have not decided yet (they are due while the step is waiting), each once.</summary>
+    public IEnumerable<string> Undecided => Approvers.Where(a => a.Decision == ApprovalDecision.Pending).Select(a => a.UserId).Distinct(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>The kinds of history entry.</summary>
@@ -87,6 +91,13 @@ public enum HistoryAction
 
     /// <summary>The system chose the workflow the proposal runs under, and says why.</summary>
     WorkflowChosen,
+
+    // Added by the scheduler and the workflow users (issue 8). Stored by name, so appended here.
+    Reminded,
+    Escalated,
+    AutoApproved,
+    AutoRejected,
+    Substituted,
 }
 
 /// <summary>One entry of a proposal's history. Entries are appended and never rewritten.</summary>

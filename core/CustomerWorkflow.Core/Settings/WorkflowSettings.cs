@@ -53,21 +53,36 @@ public sealed record CompletionPolicy(CompletionKind Kind, int Percent = 0)
     };
 }
 
-/// <summary>What happens when an approval step passes its due time (acted on by the scheduler).</summary>
+/// <summary>What the scheduler does when a step's due time passes and approvers are still undecided.</summary>
 public enum OverdueAction
 {
+    /// <summary>Nothing: the due date is shown, no more.</summary>
     None,
+
+    /// <summary>The undecided approvers are told again, and the step is due again one period later.</summary>
     Remind,
+
+    /// <summary>The undecided approvers' places go to the escalation target, who is told.</summary>
     Escalate,
+
+    /// <summary>The system approves the step in the undecided approvers' places.</summary>
     Approve,
+
+    /// <summary>The system rejects the step, and so the proposal.</summary>
     Reject,
 }
 
 /// <summary>One approval step of the workflow: who approves and how the step completes.</summary>
 /// <param name="DueIn">How long approvers have; null for no due date.</param>
-/// <param name="OnOverdue">What happens once the step is overdue.</param>
-/// <param name="EscalateTo">Who takes the step over when it is escalated (a user id).</param>
-public sealed record ApprovalStepDefinition(string Name, IReadOnlyList<string> Approvers, CompletionPolicy Policy, TimeSpan? DueIn = null, OverdueAction OnOverdue = OverdueAction.None, string? EscalateTo = null);
+/// <param name="OnOverdue">What happens when the step is still waiting at its due time (needs <paramref name="DueIn"/>).</param>
+/// <param name="EscalateTo">The user an escalation hands the step to (with <see cref="OverdueAction.Escalate"/>).</param>
+public sealed record ApprovalStepDefinition(
+    string Name,
+    IReadOnlyList<string> Approvers,
+    CompletionPolicy Policy,
+    TimeSpan? DueIn = null,
+    OverdueAction OnOverdue = OverdueAction.None,
+    string? EscalateTo = null);
 
 /// <summary>The admin's settings of the customer workflow. Immutable; changed through the engine, which records each change.</summary>
 public sealed record WorkflowSettings : IFieldLists

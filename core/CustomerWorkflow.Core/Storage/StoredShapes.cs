@@ -163,6 +163,13 @@ public static class CompactProposalJson
         [(typeof(ApproverSlot), nameof(ApproverSlot.DecidedAt))] = "t",
         [(typeof(ApproverSlot), nameof(ApproverSlot.Comment))] = "c",
         [(typeof(ApproverSlot), nameof(ApproverSlot.DelegatedFrom))] = "f",
+
+        // The overdue options of a step (issue 8, scheduler).
+        [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.OnOverdue))] = "o",
+        [(typeof(ApprovalStepDefinition), nameof(ApprovalStepDefinition.EscalateTo))] = "e",
+        [(typeof(ApprovalStep), nameof(ApprovalStep.OnOverdue))] = "o",
+        [(typeof(ApprovalStep), nameof(ApprovalStep.EscalateTo))] = "e",
+        [(typeof(ApproverSlot), nameof(ApproverSlot.Automatic))] = "s",
     };
 
     private static readonly JsonSerializerOptions Options = new()

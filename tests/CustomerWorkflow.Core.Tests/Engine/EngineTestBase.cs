@@ -30,6 +30,9 @@ public abstract class EngineTestBase : IAsyncLifetime, IDisposable
 
     internal SqliteWorkflowStore Store { get; }
 
+    /// <summary>The database file, for a second instance on it.</summary>
+    internal string DatabasePath => _database.Path;
+
     internal ProposalEngine Engine { get; }
 
     public virtual async Task InitializeAsync()
