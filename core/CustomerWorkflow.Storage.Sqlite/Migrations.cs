@@ -225,5 +225,27 @@ internal static class Migrations
         CREATE TRIGGER notices_are_append_only BEFORE UPDATE ON notices
             BEGIN SELECT RAISE(ABORT, 'notices are append-only'); END;
         """,
+
+        // 6: the import log: one row per import (who, when, entry point, counts; the record as JSON), unique by the
+        // caller's idempotency key, and its row results in pages clustered by import.
+        """
+        CREATE TABLE imports (
+            id              TEXT NOT NULL PRIMARY KEY,
+            at              TEXT NOT NULL,
+            entry_point     TEXT NOT NULL,
+            actor_id        TEXT NOT NULL,
+            idempotency_key TEXT NULL UNIQUE,
+            body            TEXT NOT NULL
+        );
+        CREATE INDEX imports_by_time ON imports (at);
+        CREATE TRIGGER imports_are_recorded_once BEFORE UPDATE ON imports
+            BEGIN SELECT RAISE(ABORT, 'an import is recorded once'); END;
+        CREATE TABLE import_rows (
+            import_id TEXT    NOT NULL,
+            page      INTEGER NOT NULL,
+            body      TEXT    NOT NULL,
+            PRIMARY KEY (import_id, page)
+        ) WITHOUT ROWID;
+        """,
     ];
 }
