@@ -1,10 +1,17 @@
 using CustomerWorkflow.Bot.Hosting;
+using CustomerWorkflow.Bot.Imports;
 using CustomerWorkflow.Bot.Teams;
 
 // `manifest …` builds the Teams app package instead of starting the host.
 if (AppPackageCommand.IsInvoked(args))
 {
     return AppPackageCommand.Run(args[1..], AppPackageCommand.HostConfiguration(), Console.Out, Console.Error);
+}
+
+// `import <file> --as <user>` imports customers from a file with the host's configuration instead of starting it.
+if (ImportCommand.IsInvoked(args))
+{
+    return await ImportCommand.RunAsync(args[1..], null, Console.Out, Console.Error, progress: !Console.IsErrorRedirected);
 }
 
 // The bot host: /api/messages on http://localhost:3978 by default, SQLite, and the sample data in development.

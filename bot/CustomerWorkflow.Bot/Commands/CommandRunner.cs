@@ -22,10 +22,12 @@ internal sealed partial class CommandRunner
     private readonly UserDirectory _directory;
     private readonly ApprovalCards _cards;
     private readonly IDeliveryStore _delivery;
+    private readonly Imports.ImportService _imports;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards, IDeliveryStore delivery)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, ApprovalCards cards, IDeliveryStore delivery, Imports.ImportService imports)
     {
+        _imports = imports;
         _delivery = delivery;
         _cards = cards;
         _engine = engine;
@@ -51,6 +53,7 @@ internal sealed partial class CommandRunner
             new("config", ["settings"], Admins, true, "config [approvals on|off | import allow|reject|propose | field <field> on|off | fields]", "the approval settings", ConfigAsync),
             new("workflow", ["workflows"], Admins, true, "workflow [list | show | step add \"<name>\" <user> … | step remove <n> | approvers <n> <user> …]", "the approval steps", WorkflowAsync),
             new("role", ["roles"], Admins, true, "role [<user> [clerk] [approver] [admin] | none]", "who holds which role", RoleAsync),
+            new("import", ["imports"], imports.Settings.AllowedRoles, false, "import [list | show <import> [<page>]]", "import customers from a CSV or JSON file you send me, and see past imports", ImportAsync),
         ];
     }
 

@@ -1,4 +1,5 @@
 using CustomerWorkflow.Bot.Conversation;
+using CustomerWorkflow.Bot.Imports;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -80,6 +81,7 @@ public static class BotHost
         services.AddSingleton<Commands.CommandRunner>();
         services.AddSingleton<IBot, CustomerWorkflowBot>();
         services.AddHostedService<StoreInitializer>();
+        services.AddImports();
         return builder;
     }
 
@@ -120,6 +122,7 @@ public static class BotHost
         }
 
         app.MapBotMessages("/api/messages");
+        app.MapImportApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }
