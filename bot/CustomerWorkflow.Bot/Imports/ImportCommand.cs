@@ -269,7 +269,7 @@ public static class ImportCommand
         {
             var fraction = value.Bytes == 0 ? 1 : Math.Clamp((double)value.BytesRead / value.Bytes, 0, 1);
             var filled = (int)(fraction * Width);
-            error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {fraction,4:P0}  {N(value.Rows)} rows");
+            error.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}%  {N(value.Rows)} rows");
         }
 
         public void Clear() => error.Write($"\r{new string(' ', Width + 30)}\r");

@@ -151,7 +151,10 @@ public sealed class ImportFile : IAsyncDisposable
     private sealed class ContentChecker(string name, string? contentType)
     {
         private readonly Decoder _utf8 = StrictUtf8.GetDecoder();
-        private readonly char[] _chars = new char[BufferSize + 4];
+        private const int HeadLength = 64;
+
+        private readonly char[] _chars = new char[BufferSize + HeadLength + 4];
+        private byte[] _head = [];
         private ImportFormat? _format;
         private bool _started;
         private long _seen;
@@ -163,15 +166,36 @@ public sealed class ImportFile : IAsyncDisposable
         {
             if (!_started)
             {
-                _started = true;
-                _format = Detect(bytes);
-                if (bytes.StartsWith(Encoding.UTF8.Preamble))
+                // The format and the byte order mark are told from the first bytes, however small the first reads are.
+                _head = [.. _head, .. bytes];
+                if (_head.Length >= HeadLength)
                 {
-                    _seen += 3;
-                    bytes = bytes[3..];
+                    Start();
                 }
+
+                return;
             }
 
+            Feed(bytes);
+        }
+
+        private void Start()
+        {
+            _started = true;
+            ReadOnlySpan<byte> head = _head;
+            _format = Detect(head);
+            if (head.StartsWith(Encoding.UTF8.Preamble))
+            {
+                _seen += 3;
+                head = head[3..];
+            }
+
+            Feed(head);
+            _head = [];
+        }
+
+        private void Feed(ReadOnlySpan<byte> bytes)
+        {
             try
             {
                 _utf8.GetChars(bytes, _chars, flush: false);
@@ -191,6 +215,11 @@ public sealed class ImportFile : IAsyncDisposable
 
         public ImportFormat Finish()
         {
+            if (!_started && _head.Length > 0)
+            {
+                Start();
+            }
+
             if (!_started || _seen == 0)
             {
                 throw new ImportFileException(ImportFileProblem.Empty, "The file is empty: it needs a header row with CustomerId and field names, or a JSON array of customers.");
@@ -293,8 +322,9 @@ public sealed class ImportFile : IAsyncDisposable
             }
             catch (JsonException e)
             {
-                // The reader's message names the line and the byte (its state carries the count across buffers).
-                throw new ImportFileException(ImportFileProblem.Malformed, $"The file is not valid JSON: {FirstSentence(e.Message)}");
+                // The reader's state carries the line count across buffers, so this is the file's own line (counted from 0).
+                throw new ImportFileException(ImportFileProblem.Malformed,
+                    $"The file is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}");
             }
             finally
             {
