@@ -162,18 +162,21 @@ internal sealed partial class ImportApiEndpoint(
 
         await using (file.ConfigureAwait(false))
         {
-            await ImportAsync(http, caller, file, key, ct).ConfigureAwait(false);
+            var dryRun = request.Query.TryGetValue("dryRun", out var dry) && bool.TryParse(dry.ToString(), out var d) && d;
+            await ImportAsync(http, caller, file, dryRun, key, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task ImportAsync(HttpContext http, Actor caller, ImportFile file, string? key, CancellationToken ct)
+    private async Task ImportAsync(HttpContext http, Actor caller, ImportFile file, bool dryRun, string? key, CancellationToken ct)
     {
+        // A retry is the same body with the same dry-run flag: a dry run and the real import of a file are two requests.
+        var requestHash = dryRun ? file.Sha256 + "|dry-run" : file.Sha256;
         var claim = key is null ? null : "importkey|" + key;
         if (key is not null)
         {
             if (await log.FindImportByKeyAsync(key, ct).ConfigureAwait(false) is { } first)
             {
-                await ReplayAsync(http, first, file).ConfigureAwait(false);
+                await ReplayAsync(http, first, requestHash).ConfigureAwait(false);
                 return;
             }
 
@@ -182,7 +185,7 @@ internal sealed partial class ImportApiEndpoint(
                 // Claimed by a request still running, or one that finished since the lookup above.
                 if (await log.FindImportByKeyAsync(key, ct).ConfigureAwait(false) is { } finished)
                 {
-                    await ReplayAsync(http, finished, file).ConfigureAwait(false);
+                    await ReplayAsync(http, finished, requestHash).ConfigureAwait(false);
                     return;
                 }
 
@@ -195,8 +198,7 @@ internal sealed partial class ImportApiEndpoint(
         ImportResult result;
         try
         {
-            var dryRun = http.Request.Query.TryGetValue("dryRun", out var dry) && bool.TryParse(dry.ToString(), out var d) && d;
-            result = await imports.RunAsync(new ImportRequest(caller, ImportEntryPoint.Api, file, dryRun, IsApplication: true, ImportRowsKept.All, key), null, ct).ConfigureAwait(false);
+            result = await imports.RunAsync(new ImportRequest(caller, ImportEntryPoint.Api, file, dryRun, IsApplication: true, ImportRowsKept.All, key, requestHash), null, ct).ConfigureAwait(false);
         }
         catch (WorkflowException refusal)
         {
@@ -221,12 +223,12 @@ internal sealed partial class ImportApiEndpoint(
         await WriteResultAsync(http, result.Record, replayed: false).ConfigureAwait(false);
     }
 
-    /// <summary>The first answer to a key, again; a different body under the same key is the caller's mistake.</summary>
-    private async Task ReplayAsync(HttpContext http, ImportRecord first, ImportFile file)
+    /// <summary>The first answer to a key, again; a different request under the same key is the caller's mistake.</summary>
+    private async Task ReplayAsync(HttpContext http, ImportRecord first, string requestHash)
     {
-        if (!string.Equals(first.RequestHash, file.Sha256, StringComparison.Ordinal))
+        if (!string.Equals(first.RequestHash, requestHash, StringComparison.Ordinal))
         {
-            await ProblemAsync(http, 422, "Idempotency-Key reused", $"This Idempotency-Key was used for import {first.Id} with a different body. Use a new key for a new file.").ConfigureAwait(false);
+            await ProblemAsync(http, 422, "Idempotency-Key reused", $"This Idempotency-Key was used for import {first.Id} with a different body (or dry-run flag). Use a new key for a new request.").ConfigureAwait(false);
             return;
         }
 

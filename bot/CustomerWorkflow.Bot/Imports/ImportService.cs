@@ -11,6 +11,7 @@ namespace CustomerWorkflow.Bot.Imports;
 /// for imports only; its right to import comes from its token's app role, not from <see cref="ImportSettings.AllowedRoles"/>.</param>
 /// <param name="IsApplication">True for an integration calling the API.</param>
 /// <param name="RowsKept">Which row results the log keeps: the API keeps all (to answer a retry), the others the rejections.</param>
+/// <param name="RequestHash">What tells a retry from another request under the same idempotency key (default: the file's hash).</param>
 internal sealed record ImportRequest(
     Actor Actor,
     ImportEntryPoint EntryPoint,
@@ -18,7 +19,8 @@ internal sealed record ImportRequest(
     bool DryRun = false,
     bool IsApplication = false,
     ImportRowsKept RowsKept = ImportRowsKept.Rejected,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    string? RequestHash = null);
 
 /// <summary>How far an import has come: rows judged, and bytes of the file read.</summary>
 internal readonly record struct ImportProgress(int Rows, long BytesRead, long Bytes);
@@ -124,7 +126,7 @@ internal sealed partial class ImportService(ProposalEngine engine, IImportLog lo
             RowsKept = request.RowsKept,
             Pages = pager.Pages,
             IdempotencyKey = request.IdempotencyKey,
-            RequestHash = request.IdempotencyKey is null ? null : file.Sha256,
+            RequestHash = request.IdempotencyKey is null ? null : request.RequestHash ?? file.Sha256,
             Duration = time.GetUtcNow() - started,
         };
         if (!await log.RecordAsync(record, CancellationToken.None).ConfigureAwait(false))

@@ -264,6 +264,18 @@ public sealed class ImportApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dry_run_and_the_real_import_under_one_key_are_two_requests()
+    {
+        var key = Guid.NewGuid().ToString();
+        using var dry = await PostAsync("CustomerId,City\nUS-001,Boston\n", Token(), key: key, path: ImportApiEndpoint.Path + "?dryRun=true");
+
+        using var real = await PostAsync("CustomerId,City\nUS-001,Boston\n", Token(), key: key);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity), (dry.StatusCode, real.StatusCode));
+        Assert.Equal("Redmond", await CityAsync());
+    }
+
+    [Fact]
     public async Task A_key_still_being_imported_gets_409_with_retry_after()
     {
         var key = Guid.NewGuid().ToString();
