@@ -36,6 +36,24 @@ public sealed record Customer
     public Customer With(string field, string value) =>
         new(Id, new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase) { [FieldCatalog.Get(field).Name] = value });
 
+    /// <summary>A copy with several fields changed: one copy of the values, however many fields (an import row changes several).</summary>
+    public Customer With(IReadOnlyCollection<KeyValuePair<string, string>> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return this;
+        }
+
+        var values = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, value) in changes)
+        {
+            values[FieldCatalog.Get(field).Name] = value;
+        }
+
+        return new(Id, values);
+    }
+
     /// <summary>Customer ids are compared case-insensitively and shown upper case.</summary>
     public static string NormalizeId(string id) => id.Trim().ToUpperInvariant();
 

@@ -206,6 +206,7 @@ public sealed partial class ProposalEngine
         }
 
         var fields = new List<ImportFieldResult>(values.Count);
+        var applied = new List<KeyValuePair<string, string>>(values.Count);
         // Proposals first, then set-backs, so the import's proposal is never emptied (discarded) and then needed again.
         foreach (var v in values.OrderBy(v => !Changed(v)))
         {
@@ -224,14 +225,20 @@ public sealed partial class ProposalEngine
             }
             else if (Changed(v))
             {
-                record.Customer = record.Customer.With(v.Field.Name, v.Value);
-                record.Dirty = true;
+                applied.Add(new(v.Field.Name, v.Value));
                 fields.Add(new ImportFieldResult(v.Field.Name, ImportOutcome.Applied));
             }
             else
             {
                 fields.Add(new ImportFieldResult(v.Field.Name, ImportOutcome.Unchanged));
             }
+        }
+
+        if (applied.Count > 0)
+        {
+            // The row's changes in one copy of the customer, not one per field.
+            record.Customer = record.Customer.With(applied);
+            record.Dirty = true;
         }
 
         var outcome = fields.Any(f => f.Outcome == ImportOutcome.Proposed) ? ImportOutcome.Proposed
