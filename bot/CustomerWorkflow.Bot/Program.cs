@@ -11,7 +11,14 @@ if (AppPackageCommand.IsInvoked(args))
 // `import <file> --as <user>` imports customers from a file with the host's configuration instead of starting it.
 if (ImportCommand.IsInvoked(args))
 {
-    return await ImportCommand.RunAsync(args[1..], null, Console.Out, Console.Error, progress: !Console.IsErrorRedirected);
+    // Ctrl+C stops the import between chunks, so what was written is still recorded and summed up.
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    return await ImportCommand.RunAsync(args[1..], null, Console.Out, Console.Error, progress: !Console.IsErrorRedirected, stop.Token);
 }
 
 // The bot host: /api/messages on http://localhost:3978 by default, SQLite, and the sample data in development.

@@ -166,6 +166,12 @@ public static class ImportCommand
                 bar?.Clear();
                 return Refuse(error, e.Message);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped before its first chunk was written; once one is, the import ends as recorded and summed up below.
+                bar?.Clear();
+                return Refuse(error, "stopped before any row was imported.");
+            }
 
             bar?.Clear();
             await WriteSummaryAsync(imports, result, user, listed, output, cancellationToken).ConfigureAwait(false);
