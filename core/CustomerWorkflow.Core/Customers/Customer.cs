@@ -23,6 +23,16 @@ public sealed record Customer
         _values = owned;
     }
 
+    /// <summary>
+    /// A customer that takes <paramref name="values"/> as its own instead of copying them: for a store that has just parsed
+    /// them and keeps no reference (reading 500 customers per import chunk, the copy was a third of what a read allocated).
+    /// </summary>
+    public static Customer FromStored(string id, Dictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return ReferenceEquals(values.Comparer, StringComparer.OrdinalIgnoreCase) ? new(id, values) : new Customer(id, (IReadOnlyDictionary<string, string>)values);
+    }
+
     public string Id { get; }
 
     public IReadOnlyDictionary<string, string> Values => _values;
