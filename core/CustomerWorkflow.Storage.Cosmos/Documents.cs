@@ -249,6 +249,38 @@ internal sealed class DigestDoc
     [JsonPropertyName("e")] public required DigestEntry Entry { get; set; }
 }
 
+/// <summary>
+/// An import's record: in the import's partition <c>import|{id}</c> under id <c>import</c>, and a copy in its month's
+/// partition <c>imports|{yyyy-MM}</c> under the import's id (for the list).
+/// </summary>
+internal sealed class ImportDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "import";
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "import";
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+    [JsonPropertyName("r")] public JsonElement Record { get; set; }
+}
+
+/// <summary>A page of an import's row results, <c>rows|{page}</c> in the import's partition.</summary>
+internal sealed class ImportRowsDoc
+{
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "rows";
+    [JsonPropertyName("p")] public int Page { get; set; }
+    [JsonPropertyName("b")] public JsonElement Rows { get; set; }
+}
+
+/// <summary>The import an idempotency key belongs to, in partition <c>importkey|{key}</c> under id <c>k</c>.</summary>
+internal sealed class ImportKeyDoc
+{
+    [JsonPropertyName("id")] public string Id { get; set; } = "k";
+    [JsonPropertyName("pk")] public required string Pk { get; set; }
+    [JsonPropertyName("t")] public string Type { get; set; } = "importkey";
+    [JsonPropertyName("i")] public required string ImportId { get; set; }
+}
+
 /// <summary>A search entry's id and whether it is settled, for counting customers.</summary>
 internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("p")] bool Pending);
 
@@ -273,4 +305,7 @@ internal sealed record IndexEntry([property: JsonPropertyName("id")] string Id, 
 [JsonSerializable(typeof(DueDoc))]
 [JsonSerializable(typeof(DueCursorDoc))]
 [JsonSerializable(typeof(DigestDoc))]
+[JsonSerializable(typeof(ImportDoc))]
+[JsonSerializable(typeof(ImportRowsDoc))]
+[JsonSerializable(typeof(ImportKeyDoc))]
 internal sealed partial class DocJson : JsonSerializerContext;

@@ -46,6 +46,14 @@ internal static class Keys
 
     public static string Tx(string txId) => "tx|" + txId;
 
+    public static string Import(string importId) => "import|" + importId;
+
+    public static string ImportRows(int page) => "rows|" + page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string ImportKey(string idempotencyKey) => "importkey|" + idempotencyKey;
+
+    public static string ImportMonth(DateTimeOffset at) => "imports|" + at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string SentCard(string proposalId, string activityId) => Id($"card|{proposalId}|{activityId}");
 
     public static string SearchBucket(string customerId, int buckets) => "s|" + Bucket(customerId, buckets);

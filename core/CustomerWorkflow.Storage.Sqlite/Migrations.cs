@@ -226,8 +226,27 @@ internal static class Migrations
             BEGIN SELECT RAISE(ABORT, 'notices are append-only'); END;
         """,
 
-        // 6: taken by the import log (branch imports); merging it replaces this placeholder.
-        "SELECT 1;",
+        // 6: the import log: one row per import (who, when, entry point, counts; the record as JSON), unique by the
+        // caller's idempotency key, and its row results in pages clustered by import.
+        """
+        CREATE TABLE imports (
+            id              TEXT NOT NULL PRIMARY KEY,
+            at              TEXT NOT NULL,
+            entry_point     TEXT NOT NULL,
+            actor_id        TEXT NOT NULL,
+            idempotency_key TEXT NULL UNIQUE,
+            body            TEXT NOT NULL
+        );
+        CREATE INDEX imports_by_time ON imports (at);
+        CREATE TRIGGER imports_are_recorded_once BEFORE UPDATE ON imports
+            BEGIN SELECT RAISE(ABORT, 'an import is recorded once'); END;
+        CREATE TABLE import_rows (
+            import_id TEXT    NOT NULL,
+            page      INTEGER NOT NULL,
+            body      TEXT    NOT NULL,
+            PRIMARY KEY (import_id, page)
+        ) WITHOUT ROWID;
+        """,
 
         // 7: workflows. Each version is stored once and never changed; the head row holds the state, the current version
         // and the revision that guards concurrent saves. A customer row names the workflow its open proposal runs under

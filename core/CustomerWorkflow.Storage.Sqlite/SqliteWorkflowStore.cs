@@ -439,7 +439,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// </summary>
     private CustomerRecord ReadRecord(SqliteDataReader reader)
     {
-        var customer = new Customer(reader.GetString(0), StoredShapes.Fields(reader.GetFieldValue<byte[]>(1)));
+        var customer = Customer.FromStored(reader.GetString(0), StoredShapes.Fields(reader.GetFieldValue<byte[]>(1)));
         var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetFieldValue<byte[]>(4));
         var version = reader.GetInt64(3);
         _readAt.AddOrUpdate(customer, new StrongBox<long>(version));

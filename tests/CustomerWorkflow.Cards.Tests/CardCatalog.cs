@@ -4,6 +4,7 @@ using CustomerWorkflow.Cards.Views;
 using CustomerWorkflow.Core;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Engine;
+using CustomerWorkflow.Core.Import;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Samples;
 using CustomerWorkflow.Core.Settings;
@@ -161,6 +162,38 @@ internal static class CardCatalog
             ("history-under-workflow", OtherCards.History(Customer.Id, underWorkflow.NewHistory)),
             ("workflow-enabled", WorkflowCards.Workflow(Workflow(enabled: true, running: 2))),
             ("workflow-new-from-template", WorkflowCards.Workflow(Workflow(enabled: false, running: 0))),
+            ("import-result", ImportCards.Result(Import(), ImportRejections(12))),
+            ("import-result-all-shown", ImportCards.Result(Import() with { Rejected = 2, Rows = 1010 }, ImportRejections(2))),
+            ("import-result-dry-run", ImportCards.Result(Import() with { DryRun = true, EntryPoint = ImportEntryPoint.Cli, Problems = [] }, ImportRejections(12))),
+            ("import-result-incomplete", ImportCards.Result(Import() with { Status = ImportStatus.Incomplete, Message = "the store failed (CosmosStoreException) after row 500" }, ImportRejections(12))),
+            ("import-rejections-page", ImportCards.Rejections(Import(), ImportRejections(12).Skip(10).ToList(), 10)),
         ];
     }
+
+    private static ImportRecord Import() => new()
+    {
+        Id = "imp-7k2m9q4x",
+        At = T0,
+        EntryPoint = ImportEntryPoint.Teams,
+        ActorId = Adam.Id,
+        ActorName = Adam.DisplayName,
+        FileName = "customers " + Hostile + ".csv",
+        Bytes = 48_213,
+        Behaviour = ImportBehaviour.Propose,
+        Rows = 1020,
+        Applied = 900,
+        Proposed = 80,
+        Rejected = 12,
+        Unchanged = 28,
+        Submitted = 79,
+        SubmittedProposals = ["US-001-P2"],
+        Problems = ["US-009-P1 was not submitted: Step 'Finance approval' has no approver other than you."],
+        Pages = 1,
+    };
+
+    /// <summary>Rejections whose ids and reasons quote the file, markdown and all.</summary>
+    private static List<ImportRowResult> ImportRejections(int count) =>
+        [.. Enumerable.Range(1, count).Select(i => i % 3 == 0
+            ? new ImportRowResult(i * 7, "US-4" + i.ToString("00", CultureInfo.InvariantCulture), ImportOutcome.Rejected, $"There is no customer US-4{i:00}.", [])
+            : new ImportRowResult(i * 7, i == 1 ? Hostile : "US-001", ImportOutcome.Rejected, $"'{Hostile}' is not a valid Email: it must look like name@example.com.", [new("Email", ImportOutcome.Rejected, "bad email")]))];
 }

@@ -26,11 +26,13 @@ internal sealed partial class CommandRunner
     private readonly Core.Workflows.WorkflowManager _workflows;
     private readonly TimeProvider _time;
     private readonly Scheduling.SchedulerOptions _scheduler;
+    private readonly Imports.ImportService _imports;
     private readonly IReadOnlyList<CommandDefinition> _commands;
 
-    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, Core.Workflows.WorkflowManager workflows, TimeProvider? time = null, Scheduling.SchedulerOptions? scheduler = null)
+    public CommandRunner(ProposalEngine engine, UserDirectory directory, Graph.PeopleFinder people, ApprovalCards cards, IDeliveryStore delivery, Core.Workflows.WorkflowManager workflows, Imports.ImportService imports, TimeProvider? time = null, Scheduling.SchedulerOptions? scheduler = null)
     {
         _workflows = workflows;
+        _imports = imports;
         _time = time ?? TimeProvider.System;
         _scheduler = scheduler ?? new Scheduling.SchedulerOptions();
         _people = people;
@@ -61,6 +63,7 @@ internal sealed partial class CommandRunner
             new("role", ["roles"], Admins, true, "role [<user> [clerk] [approver] [admin] | none]", "who holds which role", RoleAsync),
             new("substitute", ["substitutes", "away"], Everyone, true, "substitute [<user> [until <date>] | none]  (admins: substitute <user> for <user> [until <date>])", "who takes over your approvals while you are away", SubstituteAsync),
             new("notify", ["notifications"], Everyone, true, "notify [me at once | me daily]", "get notices as they happen, or in one daily digest", NotifyAsync),
+            new("import", ["imports"], imports.Settings.AllowedRoles, false, "import [list | show <import> [<page>]]", "import customers from a CSV or JSON file you send me, and see past imports", ImportAsync),
         ];
     }
 

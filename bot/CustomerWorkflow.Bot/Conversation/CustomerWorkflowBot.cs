@@ -28,7 +28,8 @@ internal sealed partial class CustomerWorkflowBot(
     IIdempotencyStore claims,
     ConnectorClient connector,
     TimeProvider time,
-    ILogger<CustomerWorkflowBot> logger) : ActivityHandler
+    ILogger<CustomerWorkflowBot> logger,
+    Imports.TeamsImports imports) : ActivityHandler
 {
     private static readonly Dictionary<string, string> _clerkVerbs = new(StringComparer.Ordinal)
     {
@@ -58,6 +59,12 @@ internal sealed partial class CustomerWorkflowBot(
         }
 
         var actor = directory.ActorFor(user);
+        if (Imports.TeamsImports.HasFile(turnContext.Activity))
+        {
+            await imports.OnFileAsync(turnContext, actor, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (turnContext.Activity.Value is { ValueKind: JsonValueKind.Object } submitted && string.IsNullOrWhiteSpace(turnContext.Activity.Text))
         {
             // An Action.Submit fallback (clients without Universal Actions): the same data as the Action.Execute.
@@ -143,6 +150,12 @@ internal sealed partial class CustomerWorkflowBot(
         if (verb is not null && _clerkVerbs.TryGetValue(verb, out var clerkCommand) && data.ValueKind == JsonValueKind.Object)
         {
             return await RunClerkCardActionAsync(turnContext, user, actor, clerkCommand, data, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (verb == ImportCards.ShowRejections && data.ValueKind == JsonValueKind.Object)
+        {
+            var (pageText, pageCard) = await imports.ShowRejectionsAsync(actor, data, cancellationToken).ConfigureAwait(false);
+            return new(pageText, pageCard);
         }
 
         if (verb == OtherCards.SaveSettings && data.ValueKind == JsonValueKind.Object)

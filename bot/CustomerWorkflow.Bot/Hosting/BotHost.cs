@@ -1,6 +1,7 @@
 using CustomerWorkflow.Bot.Conversation;
 using CustomerWorkflow.Bot.Graph;
 using CustomerWorkflow.Bot.Scheduling;
+using CustomerWorkflow.Bot.Imports;
 using CustomerWorkflow.Bot.WebChat;
 using CustomerWorkflow.Bot.Protocol;
 using CustomerWorkflow.Bot.Protocol.Hosting;
@@ -86,6 +87,7 @@ public static class BotHost
         services.AddHostedService<StoreInitializer>();
         // After the store initializer: reminders, escalations, automatic decisions, substitutes and the daily digest.
         services.AddWorkflowScheduler();
+        services.AddImports();
         return builder;
     }
 
@@ -126,6 +128,7 @@ public static class BotHost
         }
 
         app.MapBotMessages("/api/messages");
+        app.MapImportApi();
         app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }

@@ -23,6 +23,16 @@ public sealed record Customer
         _values = owned;
     }
 
+    /// <summary>
+    /// A customer that takes <paramref name="values"/> as its own instead of copying them: for a store that has just parsed
+    /// them and keeps no reference (reading 500 customers per import chunk, the copy was a third of what a read allocated).
+    /// </summary>
+    public static Customer FromStored(string id, Dictionary<string, string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return ReferenceEquals(values.Comparer, StringComparer.OrdinalIgnoreCase) ? new(id, values) : new Customer(id, (IReadOnlyDictionary<string, string>)values);
+    }
+
     public string Id { get; }
 
     public IReadOnlyDictionary<string, string> Values => _values;
@@ -35,6 +45,24 @@ public sealed record Customer
     /// <summary>A copy with one field changed.</summary>
     public Customer With(string field, string value) =>
         new(Id, new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase) { [FieldCatalog.Get(field).Name] = value });
+
+    /// <summary>A copy with several fields changed: one copy of the values, however many fields (an import row changes several).</summary>
+    public Customer With(IReadOnlyCollection<KeyValuePair<string, string>> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return this;
+        }
+
+        var values = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, value) in changes)
+        {
+            values[FieldCatalog.Get(field).Name] = value;
+        }
+
+        return new(Id, values);
+    }
 
     /// <summary>Customer ids are compared case-insensitively and shown upper case.</summary>
     public static string NormalizeId(string id) => id.Trim().ToUpperInvariant();

@@ -19,15 +19,26 @@ public sealed partial class ProposalEngine
     /// with the importing user as submitter, so a customer touched twice gets one proposal.
     /// </summary>
     /// <param name="onRow">Receives every row's result as it is written (for streaming reports).</param>
-    public async Task<ImportSummary> ImportAsync(Actor actor, IAsyncEnumerable<ImportRow> rows, Action<ImportRowResult>? onRow = null, CancellationToken cancellationToken = default)
+    public Task<ImportSummary> ImportAsync(Actor actor, IAsyncEnumerable<ImportRow> rows, Action<ImportRowResult>? onRow = null, CancellationToken cancellationToken = default) =>
+        ImportAsync(actor, rows, ImportOptions.Default, onRow, cancellationToken);
+
+    /// <inheritdoc cref="ImportAsync(Actor, IAsyncEnumerable{ImportRow}, Action{ImportRowResult}?, CancellationToken)"/>
+    /// <param name="actor">Who imports: the submitter of the proposals the import starts.</param>
+    /// <param name="rows">The rows, read as they are needed.</param>
+    /// <param name="options">Who may import, and whether to write at all (<see cref="ImportOptions.DryRun"/>).</param>
+    /// <param name="onRow">Receives every row's result as it is written (for streaming reports).</param>
+    /// <param name="cancellationToken">Stops between chunks; chunks already written stay written.</param>
+    public async Task<ImportSummary> ImportAsync(Actor actor, IAsyncEnumerable<ImportRow> rows, ImportOptions options, Action<ImportRowResult>? onRow = null, CancellationToken cancellationToken = default)
     {
-        if (!actor.Has(Roles.Admin))
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(options);
+        if ((actor.Roles & options.AllowedRoles) == 0)
         {
-            throw new WorkflowException(Refusal.NotAllowed, "Only admins can import customer data.");
+            throw new WorkflowException(Refusal.NotAllowed, $"Only {RoleNames(options.AllowedRoles)} can import customer data.");
         }
 
         var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
-        var run = new ImportRun(actor, settings, onRow);
+        var run = new ImportRun(actor, settings, options.DryRun, onRow);
         var chunk = new List<ImportRow>(ImportChunkSize);
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -40,8 +51,37 @@ public sealed partial class ProposalEngine
         }
 
         await ImportChunkAsync(run, chunk, cancellationToken).ConfigureAwait(false);
-        await SubmitImportedAsync(run, cancellationToken).ConfigureAwait(false);
+        if (run.DryRun)
+        {
+            SubmitInMemory(run);
+        }
+        else
+        {
+            await SubmitImportedAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
         return run.Summary();
+    }
+
+    private static string RoleNames(Roles roles)
+    {
+        var names = new List<string>();
+        if (roles.HasFlag(Roles.Admin))
+        {
+            names.Add("admins");
+        }
+
+        if (roles.HasFlag(Roles.Clerk))
+        {
+            names.Add("clerks");
+        }
+
+        if (roles.HasFlag(Roles.Approver))
+        {
+            names.Add("approvers");
+        }
+
+        return names.Count == 0 ? "people the configuration names" : string.Join(" and ", names);
     }
 
     private async Task ImportChunkAsync(ImportRun run, List<ImportRow> chunk, CancellationToken cancellationToken)
@@ -55,9 +95,22 @@ public sealed partial class ProposalEngine
         for (var attempt = 1; ; attempt++)
         {
             var records = await store.GetManyAsync(ids, cancellationToken).ConfigureAwait(false);
-            var working = records.ToDictionary(r => r.Key, r => new WorkingRecord(r.Value) { StartedByImport = run.StartedProposals.Contains(r.Key) }, StringComparer.Ordinal);
+            var working = records.ToDictionary(r => r.Key, r => new WorkingRecord(run.DryState.GetValueOrDefault(r.Key, r.Value)) { StartedByImport = run.StartedProposals.Contains(r.Key) }, StringComparer.Ordinal);
             var now = Now;
             var results = chunk.Select(row => ImportRowInto(run, row, working, now)).ToList();
+            if (run.DryRun)
+            {
+                // Nothing is written: the customers this chunk changed stand in for the stored ones in later chunks.
+                foreach (var changed in working.Values.Where(w => w.Dirty))
+                {
+                    run.DryState[changed.Customer.Id] = changed.ToRecord();
+                }
+
+                run.Commit(working.Values.Where(w => w.StartedByImport).Select(w => w.Customer.Id));
+                results.ForEach(run.Add);
+                return;
+            }
+
             var writes = working.Values.Where(w => w.Dirty).Select(w => w.ToWrite()).ToList();
             try
             {
@@ -153,6 +206,7 @@ public sealed partial class ProposalEngine
         }
 
         var fields = new List<ImportFieldResult>(values.Count);
+        var applied = new List<KeyValuePair<string, string>>(values.Count);
         // Proposals first, then set-backs, so the import's proposal is never emptied (discarded) and then needed again.
         foreach (var v in values.OrderBy(v => !Changed(v)))
         {
@@ -171,14 +225,20 @@ public sealed partial class ProposalEngine
             }
             else if (Changed(v))
             {
-                record.Customer = record.Customer.With(v.Field.Name, v.Value);
-                record.Dirty = true;
+                applied.Add(new(v.Field.Name, v.Value));
                 fields.Add(new ImportFieldResult(v.Field.Name, ImportOutcome.Applied));
             }
             else
             {
                 fields.Add(new ImportFieldResult(v.Field.Name, ImportOutcome.Unchanged));
             }
+        }
+
+        if (applied.Count > 0)
+        {
+            // The row's changes in one copy of the customer, not one per field.
+            record.Customer = record.Customer.With(applied);
+            record.Dirty = true;
         }
 
         var outcome = fields.Any(f => f.Outcome == ImportOutcome.Proposed) ? ImportOutcome.Proposed
@@ -237,6 +297,30 @@ public sealed partial class ProposalEngine
         }
     }
 
+    /// <summary>A dry run submits the proposals it started on their in-memory copies, so it reports what a real run would.</summary>
+    private void SubmitInMemory(ImportRun run)
+    {
+        var now = Now;
+        foreach (var id in run.StartedProposals)
+        {
+            if (!run.DryState.TryGetValue(id, out var record)
+                || record.OpenProposal is not { Status: ProposalStatus.NotSubmitted } proposal || !run.Actor.Is(proposal.CreatedBy))
+            {
+                continue;
+            }
+
+            try
+            {
+                proposal.Submit(run.Actor, now, "Submitted by import", run.Settings);
+                run.Submitted.Add(proposal.Id);
+            }
+            catch (WorkflowException e)
+            {
+                run.Problems.Add($"{proposal.Id} would not be submitted: {e.Message}");
+            }
+        }
+    }
+
     /// <summary>A customer unit being changed by an import chunk.</summary>
     private sealed class WorkingRecord(CustomerRecord record)
     {
@@ -252,10 +336,13 @@ public sealed partial class ProposalEngine
         public bool StartedByImport { get; set; }
 
         public RecordWrite ToWrite() => new(Customer, Proposal, Sequence, record.Version);
+
+        /// <summary>The unit as this chunk left it, for a dry run's later chunks (an emptied proposal is no longer open).</summary>
+        public CustomerRecord ToRecord() => new(Customer, Proposal is { IsOpen: true } ? Proposal : null, Sequence, record.Version);
     }
 
     /// <summary>The running state of one import: counts, first rejections, proposals to submit.</summary>
-    private sealed class ImportRun(Actor actor, WorkflowSettings settings, Action<ImportRowResult>? onRow)
+    private sealed class ImportRun(Actor actor, WorkflowSettings settings, bool dryRun, Action<ImportRowResult>? onRow)
     {
         private readonly HashSet<string> _started = new(StringComparer.Ordinal);
         private readonly List<ImportRowResult> _firstRejections = [];
@@ -268,6 +355,11 @@ public sealed partial class ProposalEngine
         public Actor Actor { get; } = actor;
 
         public WorkflowSettings Settings { get; } = settings;
+
+        public bool DryRun { get; } = dryRun;
+
+        /// <summary>A dry run's customers as it changed them (empty for a real run, whose changes are in the store).</summary>
+        public Dictionary<string, CustomerRecord> DryState { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> StartedProposals => _started;
 
@@ -298,6 +390,7 @@ public sealed partial class ProposalEngine
             onRow?.Invoke(result);
         }
 
-        public ImportSummary Summary() => new(_rows, _applied, _proposed, _rejected, _unchanged, _firstRejections, Submitted, Problems);
+        public ImportSummary Summary() => new(_rows, _applied, _proposed, _rejected, _unchanged, _firstRejections, Submitted, Problems,
+            Settings.ApprovalsEnabled ? Settings.ImportBehaviour : ImportBehaviour.Allow, DryRun);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using CustomerWorkflow.Core.Fields;
 
 namespace CustomerWorkflow.Core.Import;
 
@@ -162,9 +163,23 @@ public static class ImportReaders
         }
 
         var idColumn = Array.FindIndex(header, h => string.Equals(h, CustomerIdColumn, StringComparison.OrdinalIgnoreCase));
-        return idColumn >= 0
-            ? idColumn
-            : throw Refuse($"The first row must be a header with a {CustomerIdColumn} column and field names; found: {string.Join(", ", header.Take(8))}.");
+        if (idColumn < 0)
+        {
+            throw Refuse($"The first row must be a header with a {CustomerIdColumn} column and field names; found: {string.Join(", ", header.Take(8))}.");
+        }
+
+        // A column that is no field would fail every row the same way: refuse the file once, before any row is read.
+        for (var i = 0; i < header.Length; i++)
+        {
+            if (i != idColumn && FieldCatalog.Find(header[i]) is null)
+            {
+                throw Refuse(header[i].Length == 0
+                    ? $"Column {i + 1} of the header has no name. The columns are {CustomerIdColumn} and field names: {string.Join(", ", FieldCatalog.All.Select(f => f.Name))}."
+                    : $"The header names an unknown column '{header[i]}'. The columns are {CustomerIdColumn} and field names: {string.Join(", ", FieldCatalog.All.Select(f => f.Name))}.");
+            }
+        }
+
+        return idColumn;
     }
 
     private static WorkflowException NotUtf8(string saveAs) => Refuse($"The file is not UTF-8 text. Save it as {saveAs} and send it again.");

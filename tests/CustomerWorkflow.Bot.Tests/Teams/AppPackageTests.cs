@@ -80,7 +80,8 @@ public sealed partial class AppPackageTests
         Assert.Equal($"api://botid-{botId}", (string?)manifest["webApplicationInfo"]!["resource"]);
         Assert.Equal(_settings.DeveloperName, (string?)manifest["developer"]!["name"]);
         Assert.Equal(_settings.PrivacyUrl.AbsoluteUri, (string?)manifest["developer"]!["privacyUrl"]);
-        Assert.False((bool?)manifest["bots"]![0]!["supportsFiles"]);
+        // Teams hands a file sent in the 1:1 chat to the bot only when the manifest says it takes files (imports).
+        Assert.True((bool?)manifest["bots"]![0]!["supportsFiles"]);
     }
 
     [Fact]

@@ -258,4 +258,86 @@ public sealed class ImportTests : EngineTestBase
         Assert.Contains("not UTF-8", refusal.Message, StringComparison.Ordinal);
         Assert.Equal("Redmond", (await CustomerAsync())[FieldCatalog.City]);
     }
+
+    [Theory]
+    [InlineData(ImportBehaviour.Allow)]
+    [InlineData(ImportBehaviour.Reject)]
+    [InlineData(ImportBehaviour.Propose)]
+    public async Task DryRun_ReportsWhatTheImportWouldDo_AndWritesNothing(ImportBehaviour behaviour)
+    {
+        await GivenSettingsAsync(A.Settings().Importing(behaviour));
+        const string csv = "CustomerId,CreditLimit,City\nUS-001,5000,Boston\nUS-002,1000,Austin\nUS-404,1,Nowhere\nUS-001,6000,Boston\n";
+        var before = (await RecordAsync("US-001"), await RecordAsync("US-002"));
+
+        var dry = await Engine.ImportAsync(Users.Admin, Rows(csv), new ImportOptions { DryRun = true });
+
+        Assert.True(dry.DryRun);
+        Assert.Equal(behaviour, dry.Behaviour);
+        Assert.Equal((before.Item1.Version, before.Item2.Version), ((await RecordAsync("US-001")).Version, (await RecordAsync("US-002")).Version));
+        Assert.Empty(await Store.ListProposalsAsync("US-001"));
+
+        // The real run on the same file comes to the same rows and the same proposals.
+        var real = await ImportCsvAsync(csv);
+        Assert.Equal(
+            (real.Rows, real.Applied, real.Proposed, real.Rejected, real.Unchanged, string.Join(",", real.SubmittedProposals)),
+            (dry.Rows, dry.Applied, dry.Proposed, dry.Rejected, dry.Unchanged, string.Join(",", dry.SubmittedProposals)));
+        Assert.Equal(real.FirstRejections.Select(r => (r.RowNumber, r.Reason)), dry.FirstRejections.Select(r => (r.RowNumber, r.Reason)));
+    }
+
+    [Fact]
+    public async Task DryRun_JudgesLaterChunksOnWhatEarlierChunksWouldHaveChanged()
+    {
+        await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Allow));
+        // Rows are judged 500 at a time; the repeat of US-001 comes in the second chunk, and changes nothing more.
+        var csv = new StringBuilder("CustomerId,City\nUS-001,Boston\n");
+        for (var i = 0; i < 520; i++)
+        {
+            csv.Append("US-002,Redmond\n");
+        }
+
+        csv.Append("US-001,Boston\n");
+
+        var dry = await Engine.ImportAsync(Users.Admin, Rows(csv.ToString()), new ImportOptions { DryRun = true });
+
+        Assert.Equal((522, 1, 521), (dry.Rows, dry.Applied, dry.Unchanged));
+        Assert.Equal("Redmond", (await CustomerAsync())[FieldCatalog.City]);
+        var real = await ImportCsvAsync(csv.ToString());
+        Assert.Equal((real.Applied, real.Unchanged), (dry.Applied, dry.Unchanged));
+    }
+
+    [Fact]
+    public async Task DryRun_WhenTheImporterIsTheOnlyApprover_SaysTheProposalWouldNotBeSubmitted()
+    {
+        await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Propose).WithSteps(A.Step("Finance", "admin")));
+
+        var dry = await Engine.ImportAsync(Users.Admin, Rows("CustomerId,CreditLimit\nUS-001,5000\n"), new ImportOptions { DryRun = true });
+
+        Assert.Empty(dry.SubmittedProposals);
+        Assert.StartsWith("US-001-P1 would not be submitted: Step 'Finance' has no approver other than you", Assert.Single(dry.Problems), StringComparison.Ordinal);
+        Assert.Null((await RecordAsync()).OpenProposal);
+    }
+
+    [Fact]
+    public async Task Import_ByAClerk_WhenClerksMayImport_IsJudgedUnderTheBehaviour()
+    {
+        await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Reject));
+
+        var summary = await Engine.ImportAsync(Users.Clerk, Rows("CustomerId,CreditLimit,City\nUS-001,5000,Boston\nUS-002,1000,Austin\n"),
+            new ImportOptions { AllowedRoles = Roles.Admin | Roles.Clerk });
+
+        Assert.Equal((1, 1), (summary.Applied, summary.Rejected));
+        Assert.Equal("1000.00", (await CustomerAsync())[FieldCatalog.CreditLimit]);
+    }
+
+    [Fact]
+    public async Task Import_ByAnAdmin_WhenOnlyClerksMayImport_IsRefusedSayingWho()
+    {
+        var refusal = await Assert.ThrowsAsync<WorkflowException>(() =>
+            Engine.ImportAsync(new Actor("admin-only", "Otto Admin", Roles.Admin), Rows("CustomerId,City\nUS-001,Boston\n"), new ImportOptions { AllowedRoles = Roles.Clerk }));
+
+        Assert.Equal("Only clerks can import customer data.", refusal.Message);
+        Assert.Equal("Redmond", (await CustomerAsync())[FieldCatalog.City]);
+    }
+
+    private static IAsyncEnumerable<ImportRow> Rows(string csv) => ImportReaders.ReadCsvAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
 }

@@ -90,6 +90,23 @@ public sealed class ImportReaderTests
     }
 
     [Fact]
+    public async Task Csv_WithAColumnThatIsNoField_IsRefusedNamingIt()
+    {
+        var refusal = await Assert.ThrowsAsync<WorkflowException>(() => ReadCsv("CustomerId,CreditLimit,Colour\nUS-001,1,red\n"));
+
+        Assert.Equal(Refusal.InvalidValue, refusal.Refusal);
+        Assert.StartsWith("The header names an unknown column 'Colour'. The columns are CustomerId and field names: Name, CreditLimit,", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_WithAnUnnamedColumn_IsRefusedSayingWhich()
+    {
+        var refusal = await Assert.ThrowsAsync<WorkflowException>(() => ReadCsv("CustomerId,City,\nUS-001,Boston,\n"));
+
+        Assert.StartsWith("Column 3 of the header has no name.", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_Empty_IsRefused()
     {
         var refusal = await Assert.ThrowsAsync<WorkflowException>(() => ReadCsv(string.Empty));

@@ -1,0 +1,48 @@
+using CustomerWorkflow.Core.Import;
+using CustomerWorkflow.Storage.Sqlite;
+
+namespace CustomerWorkflow.Storage.Tests;
+
+/// <summary>The import log contract on SQLite.</summary>
+#pragma warning disable CA1001 // The database is removed in DisposeAsync, which xunit calls.
+public sealed class SqliteImportLogTests : ImportLogContract
+#pragma warning restore CA1001
+{
+    private readonly TempDatabase _database = new();
+
+    protected override Task<IImportLog> CreateStoreAsync() => OpenAsync();
+
+    protected override async Task<IImportLog> OpenSecondInstanceAsync()
+    {
+        var store = await OpenAsync();
+        Track(store);
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task A_recorded_import_cannot_be_rewritten_in_the_file()
+    {
+        Assert.True(await Log.RecordAsync(Record("imp-1")));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database.Path}");
+        connection.Open();
+        using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE imports SET body = '{}' WHERE id = 'imp-1'";
+
+        var refusal = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => update.ExecuteNonQuery());
+
+        Assert.Contains("recorded once", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<IImportLog> OpenAsync()
+    {
+        var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
+        await store.InitializeAsync();
+        return store;
+    }
+}
