@@ -4,6 +4,7 @@ using CustomerWorkflow.Core.Import;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Settings;
 using CustomerWorkflow.Core.Storage;
+using CustomerWorkflow.Core.Workflows;
 
 namespace CustomerWorkflow.Core.Engine;
 
@@ -53,7 +54,7 @@ public sealed partial class ProposalEngine
         await ImportChunkAsync(run, chunk, cancellationToken).ConfigureAwait(false);
         if (run.DryRun)
         {
-            SubmitInMemory(run);
+            await SubmitInMemoryAsync(run, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -267,8 +268,9 @@ public sealed partial class ProposalEngine
 
                     try
                     {
-                        proposal.Submit(run.Actor, now, "Submitted by import", run.Settings);
-                        writes.Add(new RecordWrite(record.Customer, proposal, record.ProposalSequence, record.Version));
+                        // As a clerk's submit: under the workflow whose conditions fit, its responses run in the same write.
+                        await SubmitImportedAsync(run, proposal, record.Customer, now, cancellationToken).ConfigureAwait(false);
+                        writes.Add(Continued(record, proposal, now).Write);
                         submitted.Add(proposal.Id);
                     }
                     catch (WorkflowException e)
@@ -297,8 +299,16 @@ public sealed partial class ProposalEngine
         }
     }
 
+    private async Task SubmitImportedAsync(ImportRun run, Proposal proposal, Customer customer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var plan = workflows is null
+            ? SubmitPlan.FromSettings(run.Settings)
+            : await workflows.PlanAsync(proposal, customer, run.Actor, run.Settings, cancellationToken).ConfigureAwait(false);
+        proposal.Submit(run.Actor, now, "Submitted by import", plan, run.Settings.SubmitterMayApprove);
+    }
+
     /// <summary>A dry run submits the proposals it started on their in-memory copies, so it reports what a real run would.</summary>
-    private void SubmitInMemory(ImportRun run)
+    private async Task SubmitInMemoryAsync(ImportRun run, CancellationToken cancellationToken)
     {
         var now = Now;
         foreach (var id in run.StartedProposals)
@@ -311,7 +321,7 @@ public sealed partial class ProposalEngine
 
             try
             {
-                proposal.Submit(run.Actor, now, "Submitted by import", run.Settings);
+                await SubmitImportedAsync(run, proposal, record.Customer, now, cancellationToken).ConfigureAwait(false);
                 run.Submitted.Add(proposal.Id);
             }
             catch (WorkflowException e)

@@ -1,3 +1,5 @@
+using CustomerWorkflow.Core.Settings;
+using CustomerWorkflow.Core.Import;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
 using CustomerWorkflow.Core.Tests.TestData;
@@ -27,6 +29,24 @@ public sealed class WorkflowSelectionTests : WorkflowTestBase
         var chosen = (await HistoryAsync()).Single(h => h.Action == HistoryAction.WorkflowChosen);
         Assert.Equal(("system", (int?)null), (chosen.ActorId, chosen.Step));
         Assert.Equal(proposal.Run.Reason, chosen.Detail);
+    }
+
+    [Fact]
+    public async Task A_proposal_an_import_starts_is_submitted_under_the_workflow_that_fits_it()
+    {
+        await GivenSettingsAsync(A.Settings().Importing(ImportBehaviour.Propose));
+        await EnabledAsync("CREDIT", WorkflowTemplates.CreditLimit, (CreditLimitTemplate.Finance, "eve"));
+        // The importer submits, so the manager step asks the importer's manager.
+        await PersonAsync(Users.Admin, manager: "ann");
+        var csv = "CustomerId,CreditLimit\nUS-001,25000\n"u8.ToArray();
+
+        var summary = await Flow.ImportAsync(Users.Admin, ImportReaders.ReadCsvAsync(new MemoryStream(csv)));
+
+        Assert.Empty(summary.Problems);
+        Assert.Equal(["US-001-P1"], summary.SubmittedProposals);
+        var proposal = await Flow.GetProposalAsync("US-001-P1");
+        Assert.Equal(("CREDIT", ProposalStatus.PendingApproval), (proposal.Run!.Code, proposal.Status));
+        Assert.StartsWith("CREDIT v1: CreditLimit increased 1000.00 → 25000.00", await ChosenAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
