@@ -67,8 +67,8 @@ public sealed class CosmosImportLogTests(CosmosAccount account) : ImportLogContr
             Assert.True(response.IsSuccessStatusCode);
         }
 
-        Assert.True(await Log.RecordAsync(Record("imp-live", key: "api|erp|orphan")));
+        Assert.True(await Store.RecordAsync(Record("imp-live", key: "api|erp|orphan")));
 
-        Assert.Equal("imp-live", (await Log.FindImportByKeyAsync("api|erp|orphan"))?.Id);
+        Assert.Equal("imp-live", (await Store.FindImportByKeyAsync("api|erp|orphan"))?.Id);
     }
 }

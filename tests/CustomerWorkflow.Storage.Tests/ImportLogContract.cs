@@ -7,43 +7,9 @@ namespace CustomerWorkflow.Storage.Tests;
 /// The contract of the import log: a record is written once and found by id and by idempotency key, a key belongs to
 /// one import, row pages round-trip (reasons cut to the stored length), and the list shows the newest first.
 /// </summary>
-public abstract class ImportLogContract : IAsyncLifetime
+public abstract class ImportLogContract : StoreContract<IImportLog>
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.UtcNow.AddMinutes(-30);
-
-    private readonly List<IDisposable> _opened = [];
-
-    /// <summary>Opens a fresh store (initialized).</summary>
-    protected abstract Task<IImportLog> CreateStoreAsync();
-
-    /// <summary>A second instance on the same data.</summary>
-    protected abstract Task<IImportLog> OpenSecondInstanceAsync();
-
-    protected IImportLog Log { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Log = await CreateStoreAsync();
-        Track(Log);
-    }
-
-    public virtual Task DisposeAsync()
-    {
-        foreach (var disposable in _opened)
-        {
-            disposable.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected void Track(object store)
-    {
-        if (store is IDisposable disposable)
-        {
-            _opened.Add(disposable);
-        }
-    }
 
     protected static ImportRecord Record(string id, DateTimeOffset? at = null, string? key = null) => new()
     {
@@ -85,56 +51,56 @@ public abstract class ImportLogContract : IAsyncLifetime
     {
         var record = Record("imp-1", key: "api|erp|key-1");
 
-        Assert.True(await Log.RecordAsync(record));
+        Assert.True(await Store.RecordAsync(record));
 
-        Assert.Equal(Json(record), Json(await Log.GetImportAsync("imp-1")));
-        Assert.Equal(Json(record), Json(await Log.FindImportByKeyAsync("api|erp|key-1")));
-        Assert.Null(await Log.GetImportAsync("imp-2"));
-        Assert.Null(await Log.FindImportByKeyAsync("api|erp|other"));
+        Assert.Equal(Json(record), Json(await Store.GetImportAsync("imp-1")));
+        Assert.Equal(Json(record), Json(await Store.FindImportByKeyAsync("api|erp|key-1")));
+        Assert.Null(await Store.GetImportAsync("imp-2"));
+        Assert.Null(await Store.FindImportByKeyAsync("api|erp|other"));
     }
 
     [Fact]
     public async Task An_idempotency_key_belongs_to_the_first_import_that_records_it()
     {
-        Assert.True(await Log.RecordAsync(Record("imp-1", key: "api|erp|same")));
+        Assert.True(await Store.RecordAsync(Record("imp-1", key: "api|erp|same")));
         var second = await OpenSecondInstanceAsync();
 
         Assert.False(await second.RecordAsync(Record("imp-2", key: "api|erp|same")));
 
-        Assert.Equal("imp-1", (await Log.FindImportByKeyAsync("api|erp|same"))?.Id);
-        Assert.Null(await Log.GetImportAsync("imp-2"));
+        Assert.Equal("imp-1", (await Store.FindImportByKeyAsync("api|erp|same"))?.Id);
+        Assert.Null(await Store.GetImportAsync("imp-2"));
     }
 
     [Fact]
     public async Task An_import_is_recorded_once()
     {
-        Assert.True(await Log.RecordAsync(Record("imp-1")));
+        Assert.True(await Store.RecordAsync(Record("imp-1")));
 
-        Assert.False(await Log.RecordAsync(Record("imp-1") with { Rows = 99 }));
+        Assert.False(await Store.RecordAsync(Record("imp-1") with { Rows = 99 }));
 
-        Assert.Equal(3, (await Log.GetImportAsync("imp-1"))?.Rows);
+        Assert.Equal(3, (await Store.GetImportAsync("imp-1"))?.Rows);
     }
 
     [Fact]
     public async Task Row_pages_round_trip_and_a_missing_page_is_empty()
     {
-        await Log.AddRowPageAsync("imp-1", 0, Rows);
-        await Log.AddRowPageAsync("imp-1", 1, [Rows[1]]);
+        await Store.AddRowPageAsync("imp-1", 0, Rows);
+        await Store.AddRowPageAsync("imp-1", 1, [Rows[1]]);
 
-        Assert.Equal(Json(Rows), Json(await Log.GetRowPageAsync("imp-1", 0)));
-        Assert.Equal(Json([Rows[1]]), Json(await Log.GetRowPageAsync("imp-1", 1)));
-        Assert.Empty(await Log.GetRowPageAsync("imp-1", 2));
-        Assert.Empty(await Log.GetRowPageAsync("imp-other", 0));
+        Assert.Equal(Json(Rows), Json(await Store.GetRowPageAsync("imp-1", 0)));
+        Assert.Equal(Json([Rows[1]]), Json(await Store.GetRowPageAsync("imp-1", 1)));
+        Assert.Empty(await Store.GetRowPageAsync("imp-1", 2));
+        Assert.Empty(await Store.GetRowPageAsync("imp-other", 0));
     }
 
     [Fact]
     public async Task A_page_written_again_replaces_the_first()
     {
-        await Log.AddRowPageAsync("imp-1", 0, Rows);
+        await Store.AddRowPageAsync("imp-1", 0, Rows);
 
-        await Log.AddRowPageAsync("imp-1", 0, [Rows[2]]);
+        await Store.AddRowPageAsync("imp-1", 0, [Rows[2]]);
 
-        Assert.Equal(Json([Rows[2]]), Json(await Log.GetRowPageAsync("imp-1", 0)));
+        Assert.Equal(Json([Rows[2]]), Json(await Store.GetRowPageAsync("imp-1", 0)));
     }
 
     [Fact]
@@ -143,9 +109,9 @@ public abstract class ImportLogContract : IAsyncLifetime
         var cell = new string('x', 10_000);
         var row = new ImportRowResult(1, "US-001", ImportOutcome.Rejected, $"'{cell}' is not a valid Email.", [new("Email", ImportOutcome.Rejected, $"'{cell}' is not a valid Email.")]);
 
-        await Log.AddRowPageAsync("imp-1", 0, [row]);
+        await Store.AddRowPageAsync("imp-1", 0, [row]);
 
-        var stored = Assert.Single(await Log.GetRowPageAsync("imp-1", 0));
+        var stored = Assert.Single(await Store.GetRowPageAsync("imp-1", 0));
         Assert.Equal(ImportLogShapes.MaxReasonLength, stored.Reason!.Length);
         Assert.EndsWith("…", stored.Reason, StringComparison.Ordinal);
         Assert.Equal(ImportLogShapes.MaxReasonLength, Assert.Single(stored.Fields).Reason!.Length);
@@ -155,13 +121,13 @@ public abstract class ImportLogContract : IAsyncLifetime
     public async Task The_list_shows_imports_since_a_time_newest_first()
     {
         var now = DateTimeOffset.UtcNow;
-        Assert.True(await Log.RecordAsync(Record("imp-old", now.AddHours(-5))));
-        Assert.True(await Log.RecordAsync(Record("imp-a", now.AddMinutes(-20))));
-        Assert.True(await Log.RecordAsync(Record("imp-b", now.AddMinutes(-10))));
-        Assert.True(await Log.RecordAsync(Record("imp-c", now.AddMinutes(-1))));
+        Assert.True(await Store.RecordAsync(Record("imp-old", now.AddHours(-5))));
+        Assert.True(await Store.RecordAsync(Record("imp-a", now.AddMinutes(-20))));
+        Assert.True(await Store.RecordAsync(Record("imp-b", now.AddMinutes(-10))));
+        Assert.True(await Store.RecordAsync(Record("imp-c", now.AddMinutes(-1))));
 
-        var recent = await Log.ListImportsAsync(now.AddHours(-1), 10);
-        var newestTwo = await Log.ListImportsAsync(now.AddHours(-1), 2);
+        var recent = await Store.ListImportsAsync(now.AddHours(-1), 10);
+        var newestTwo = await Store.ListImportsAsync(now.AddHours(-1), 2);
 
         Assert.Equal(["imp-c", "imp-b", "imp-a"], recent.Select(r => r.Id));
         Assert.Equal(["imp-c", "imp-b"], newestTwo.Select(r => r.Id));

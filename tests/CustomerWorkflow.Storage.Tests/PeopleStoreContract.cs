@@ -8,43 +8,10 @@ namespace CustomerWorkflow.Storage.Tests;
 /// The contract of the people port and the idempotency claims: every key finds the person, writes are version-checked,
 /// a claim is granted once across instances, and the directory merges concurrent meetings without losing roles.
 /// </summary>
-public abstract class PeopleStoreContract : IAsyncLifetime
+public abstract class PeopleStoreContract : StoreContract<IUserStore>
 {
-    private readonly List<IDisposable> _opened = [];
-
-    /// <summary>Opens a fresh store (initialized) that is both ports.</summary>
-    protected abstract Task<IUserStore> CreateStoreAsync();
-
-    /// <summary>A second instance on the same data.</summary>
-    protected abstract Task<IUserStore> OpenSecondInstanceAsync();
-
-    protected IUserStore Store { get; private set; } = null!;
 
     private IIdempotencyStore Claims => (IIdempotencyStore)Store;
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        Track(Store);
-    }
-
-    public virtual Task DisposeAsync()
-    {
-        foreach (var disposable in _opened)
-        {
-            disposable.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected void Track(object store)
-    {
-        if (store is IDisposable disposable)
-        {
-            _opened.Add(disposable);
-        }
-    }
 
     private static UserProfile Ann => new("aad-ann", "Ann Lee", "ann@contoso.com", "ann.lee@contoso.com", "29:ann", Roles.Clerk, "{\"address\":1}");
 

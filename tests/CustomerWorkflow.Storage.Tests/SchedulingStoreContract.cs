@@ -12,49 +12,13 @@ namespace CustomerWorkflow.Storage.Tests;
 /// time, a claim that lapses is taken over, only the holding claim completes an item, a step that starts writes its due
 /// item with it, and digest entries are kept per person.
 /// </summary>
-public abstract class SchedulingStoreContract : IAsyncLifetime
+public abstract class SchedulingStoreContract : StoreContract<IWorkflowStore>
 {
     protected static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    private readonly List<IDisposable> _opened = [];
-
-    /// <summary>Opens a fresh, empty store (initialized).</summary>
-    protected abstract Task<IWorkflowStore> CreateStoreAsync();
-
-    /// <summary>Opens a second instance on the same data, as a second bot instance would.</summary>
-    protected abstract Task<IWorkflowStore> OpenSecondInstanceAsync();
-
-    protected IWorkflowStore Store { get; private set; } = null!;
-
     private IDueItemStore Due => (IDueItemStore)Store;
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        Track(Store);
-    }
-
-    public virtual Task DisposeAsync()
-    {
-        foreach (var disposable in _opened)
-        {
-            disposable.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected T Track<T>(T store)
-    {
-        if (store is IDisposable disposable)
-        {
-            _opened.Add(disposable);
-        }
-
-        return store;
-    }
 
     private static DueItem Overdue(string proposalId, DateTimeOffset at, int step = 0) => new(DueItemKind.Overdue, proposalId, step, at);
 

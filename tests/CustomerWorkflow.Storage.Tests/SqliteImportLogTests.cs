@@ -28,7 +28,7 @@ public sealed class SqliteImportLogTests : ImportLogContract
     [Fact]
     public async Task A_recorded_import_cannot_be_rewritten_in_the_file()
     {
-        Assert.True(await Log.RecordAsync(Record("imp-1")));
+        Assert.True(await Store.RecordAsync(Record("imp-1")));
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_database.Path}");
         connection.Open();
         using var update = connection.CreateCommand();

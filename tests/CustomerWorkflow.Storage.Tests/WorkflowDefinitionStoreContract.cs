@@ -13,46 +13,11 @@ namespace CustomerWorkflow.Storage.Tests;
 /// the revision, codes case-insensitive, and the count of proposals running under a workflow following the proposals'
 /// own writes, so a workflow is deleted only when nothing runs under it.
 /// </summary>
-public abstract class WorkflowDefinitionStoreContract : IAsyncLifetime
+public abstract class WorkflowDefinitionStoreContract : StoreContract<IWorkflowStore>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
-    private readonly List<IDisposable> _opened = [];
-
-    protected IWorkflowStore Store { get; private set; } = null!;
 
     private IWorkflowDefinitionStore Workflows => (IWorkflowDefinitionStore)Store;
-
-    /// <summary>Opens a fresh, empty store (initialized) that is every port.</summary>
-    protected abstract Task<IWorkflowStore> CreateStoreAsync();
-
-    /// <summary>Opens a second instance on the same data.</summary>
-    protected abstract Task<IWorkflowStore> OpenSecondInstanceAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        Track(Store);
-    }
-
-    public virtual Task DisposeAsync()
-    {
-        foreach (var disposable in _opened)
-        {
-            disposable.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected T Track<T>(T store)
-    {
-        if (store is IDisposable disposable)
-        {
-            _opened.Add(disposable);
-        }
-
-        return store;
-    }
 
     private static WorkflowRecord Credit(int version = 1, WorkflowState state = WorkflowState.Disabled, string threshold = "10000.00") =>
         new(new CreditLimitTemplate().Create("CREDIT") with

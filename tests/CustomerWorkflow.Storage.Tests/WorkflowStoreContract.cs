@@ -14,43 +14,8 @@ namespace CustomerWorkflow.Storage.Tests;
 /// the per-user lists; settings with their change records; and races between two writers on one store.
 /// An adapter's test class derives from this and says how to open its store.
 /// </summary>
-public abstract class WorkflowStoreContract : IAsyncLifetime
+public abstract class WorkflowStoreContract : StoreContract<IWorkflowStore>
 {
-    private readonly List<IDisposable> _opened = [];
-
-    protected IWorkflowStore Store { get; private set; } = null!;
-
-    /// <summary>Opens a fresh, empty store (initialized).</summary>
-    protected abstract Task<IWorkflowStore> CreateStoreAsync();
-
-    /// <summary>Opens a second instance on the same data, as a second bot instance would.</summary>
-    protected abstract Task<IWorkflowStore> OpenSecondInstanceAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        Track(Store);
-    }
-
-    public virtual Task DisposeAsync()
-    {
-        foreach (var disposable in _opened)
-        {
-            disposable.Dispose();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    protected T Track<T>(T store)
-    {
-        if (store is IDisposable disposable)
-        {
-            _opened.Add(disposable);
-        }
-
-        return store;
-    }
 
     protected ProposalEngine Engine(IWorkflowStore? store = null) => new(store ?? Store, TimeProvider.System);
 
