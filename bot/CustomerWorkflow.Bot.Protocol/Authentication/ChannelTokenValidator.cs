@@ -19,17 +19,8 @@ public sealed partial class ChannelTokenValidator
     /// <summary>Far above any real channel token; stops oversized input before any parsing.</summary>
     public const int MaximumTokenLength = 16 * 1024;
 
-    private static readonly string[] _allowedAlgorithms =
-    [
-        SecurityAlgorithms.RsaSha256,
-        SecurityAlgorithms.RsaSha384,
-        SecurityAlgorithms.RsaSha512,
-    ];
-
     /// <summary>How many validated tokens are remembered; the channel reuses one token for many activities until it nears expiry.</summary>
     public const int ValidatedTokenCapacity = 1024;
-
-    private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<string, ValidatedToken> _validated = new(StringComparer.Ordinal);
 
@@ -134,7 +125,7 @@ public sealed partial class ChannelTokenValidator
             return BotAuthenticationResult.Fail("the bearer token is not a JWT");
         }
 
-        if (!_allowedAlgorithms.Contains(unverified.Header.Alg, StringComparer.Ordinal))
+        if (!TokenRules.AllowedAlgorithms.Contains(unverified.Header.Alg, StringComparer.Ordinal))
         {
             return BotAuthenticationResult.Fail("the token's algorithm is not RS256, RS384 or RS512");
         }
@@ -160,24 +151,7 @@ public sealed partial class ChannelTokenValidator
             return BotAuthenticationResult.Fail("the signing key is not endorsed for the activity's channel");
         }
 
-        var parameters = new TokenValidationParameters
-        {
-            ValidateIssuer = true,
-            ValidIssuer = _options.ToBotFromChannelTokenIssuer,
-            ValidateAudience = true,
-            ValidAudience = _options.MicrosoftAppId,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            ClockSkew = _clockSkew,
-            LifetimeValidator = ValidateLifetime,
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            IssuerSigningKey = signingKey.Key,
-            TryAllIssuerSigningKeys = false,
-            ValidAlgorithms = _allowedAlgorithms,
-            SaveSigninToken = false,
-            AuthenticationType = "Bearer",
-        };
+        var parameters = TokenRules.Parameters([_options.ToBotFromChannelTokenIssuer], [_options.MicrosoftAppId!], signingKey.Key, _time);
 
         ClaimsPrincipal principal;
         SecurityToken validatedToken;
@@ -254,34 +228,7 @@ public sealed partial class ChannelTokenValidator
     private static bool ServiceUrlMatches(string? serviceUrl, Activity activity) =>
         !string.IsNullOrEmpty(serviceUrl) && string.Equals(serviceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase);
 
-    // The handler's own lifetime check reads the machine clock; this one reads the injected clock, with the same skew.
-    private bool ValidateLifetime(
-        DateTime? notBefore,
-        DateTime? expires,
-        SecurityToken securityToken,
-        TokenValidationParameters validationParameters) =>
-        LifetimeFailure(notBefore, expires) is { } failure ? throw failure : true;
-
-    private SecurityTokenException? LifetimeFailure(DateTime? notBefore, DateTime? expires)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null)
-        {
-            return new SecurityTokenNoExpirationException("The token has no expiry.");
-        }
-
-        if (notBefore is { } nbf && nbf > now + _clockSkew)
-        {
-            return new SecurityTokenNotYetValidException("The token is not yet valid.");
-        }
-
-        if (expires.Value < now - _clockSkew)
-        {
-            return new SecurityTokenExpiredException("The token has expired.");
-        }
-
-        return null;
-    }
+    private SecurityTokenException? LifetimeFailure(DateTime? notBefore, DateTime? expires) => TokenRules.LifetimeFailure(_time, notBefore, expires);
 
     /// <summary>What a full validation established about a token, and the key that verified it.</summary>
     private sealed record ValidatedToken(string KeyId, SecurityKey Key, DateTime NotBefore, DateTime Expires, string ServiceUrl, ClaimsIdentity Identity);

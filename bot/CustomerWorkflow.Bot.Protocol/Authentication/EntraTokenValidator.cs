@@ -43,15 +43,6 @@ public sealed record EntraTokenResult(ClaimsIdentity? Identity, string? Failure,
 /// </summary>
 public sealed partial class EntraTokenValidator
 {
-    private static readonly string[] _allowedAlgorithms =
-    [
-        SecurityAlgorithms.RsaSha256,
-        SecurityAlgorithms.RsaSha384,
-        SecurityAlgorithms.RsaSha512,
-    ];
-
-    private static readonly TimeSpan _clockSkew = TimeSpan.FromMinutes(5);
-
     private readonly EntraTokenOptions _options;
     private readonly SigningKeyCache _keys;
     private readonly TimeProvider _time;
@@ -115,7 +106,7 @@ public sealed partial class EntraTokenValidator
             return new(null, "the bearer token is not a JWT");
         }
 
-        if (!_allowedAlgorithms.Contains(unverified.Header.Alg, StringComparer.Ordinal))
+        if (!TokenRules.AllowedAlgorithms.Contains(unverified.Header.Alg, StringComparer.Ordinal))
         {
             return new(null, "the token's algorithm is not RS256, RS384 or RS512");
         }
@@ -131,24 +122,7 @@ public sealed partial class EntraTokenValidator
             return new(null, "the token's signing key is unknown");
         }
 
-        var parameters = new TokenValidationParameters
-        {
-            ValidateIssuer = true,
-            ValidIssuers = _options.Issuers,
-            ValidateAudience = true,
-            ValidAudiences = _options.Audiences,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            ClockSkew = _clockSkew,
-            LifetimeValidator = ValidateLifetime,
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            IssuerSigningKey = signingKey.Key,
-            TryAllIssuerSigningKeys = false,
-            ValidAlgorithms = _allowedAlgorithms,
-            SaveSigninToken = false,
-            AuthenticationType = "Bearer",
-        };
+        var parameters = TokenRules.Parameters(_options.Issuers, _options.Audiences, signingKey.Key, _time);
 
         try
         {
@@ -178,23 +152,6 @@ public sealed partial class EntraTokenValidator
         {
             return new(null, $"the token did not validate ({exception.GetType().Name})");
         }
-    }
-
-    // The handler's own lifetime check reads the machine clock; this one reads the injected clock, with the same skew.
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters validationParameters)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null)
-        {
-            throw new SecurityTokenNoExpirationException("The token has no expiry.");
-        }
-
-        if (notBefore is { } nbf && nbf > now + _clockSkew)
-        {
-            throw new SecurityTokenNotYetValidException("The token is not yet valid.");
-        }
-
-        return expires.Value >= now - _clockSkew ? true : throw new SecurityTokenExpiredException("The token has expired.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API request refused: {Reason}")]

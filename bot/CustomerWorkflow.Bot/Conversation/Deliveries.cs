@@ -16,15 +16,8 @@ namespace CustomerWorkflow.Bot.Conversation;
 /// to date. The answer (an invoke's card above all) never waits for it. <see cref="WhenIdleAsync"/> lets tests and
 /// shutdown wait until everything queued so far is done.
 /// </summary>
-internal sealed class DeliveryQueue
+internal sealed class DeliveryQueue : Hosting.WorkQueue<DeliveryJob>
 {
-    private readonly Channel<DeliveryJob> _jobs = Channel.CreateUnbounded<DeliveryJob>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _gate = new();
-    private int _pending;
-    private TaskCompletionSource _idle = Completed();
-
-    public ChannelReader<DeliveryJob> Reader => _jobs.Reader;
-
     /// <summary>
     /// Queues notices and card updates; <paramref name="turn"/> is the activity that caused them (where to open chats,
     /// whom to tell about failures), or null for work of the scheduler, which no turn caused.
@@ -36,42 +29,7 @@ internal sealed class DeliveryQueue
             return;
         }
 
-        lock (_gate)
-        {
-            if (_pending++ == 0)
-            {
-                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-
-        _jobs.Writer.TryWrite(new DeliveryJob(turn, authenticated, notices, proposalId));
-    }
-
-    public void Done()
-    {
-        lock (_gate)
-        {
-            if (--_pending == 0)
-            {
-                _idle.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>Completes when nothing queued is left to do.</summary>
-    public Task WhenIdleAsync()
-    {
-        lock (_gate)
-        {
-            return _idle.Task;
-        }
-    }
-
-    private static TaskCompletionSource Completed()
-    {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
+        Enqueue(new DeliveryJob(turn, authenticated, notices, proposalId));
     }
 }
 
