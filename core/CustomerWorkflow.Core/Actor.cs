@@ -10,6 +10,31 @@ public enum Roles
     Admin = 4,
 }
 
+public static class RolesText
+{
+    /// <summary>The roles as people, for refusals: "admins and clerks".</summary>
+    public static string People(this Roles roles)
+    {
+        var names = new List<string>();
+        if (roles.HasFlag(Roles.Admin))
+        {
+            names.Add("admins");
+        }
+
+        if (roles.HasFlag(Roles.Clerk))
+        {
+            names.Add("clerks");
+        }
+
+        if (roles.HasFlag(Roles.Approver))
+        {
+            names.Add("approvers");
+        }
+
+        return names.Count == 0 ? "people the configuration names" : string.Join(" and ", names);
+    }
+}
+
 /// <summary>Who is doing something: every use case takes one explicitly.</summary>
 /// <param name="Id">A stable user id (the bot uses the AAD object id); compared case-insensitively.</param>
 public sealed record Actor(string Id, string DisplayName, Roles Roles)

@@ -50,7 +50,7 @@ internal sealed partial class ImportService(ProposalEngine engine, IImportLog lo
     {
         if (!MayImport(actor))
         {
-            throw new WorkflowException(Refusal.NotAllowed, $"Only {Names(settings.AllowedRoles)} can import customer data{(actor.Roles == Roles.None ? string.Empty : $", and you are {Commands.Text.Roles(actor.Roles)}")}.");
+            throw new WorkflowException(Refusal.NotAllowed, $"Only {settings.AllowedRoles.People()} can import customer data{(actor.Roles == Roles.None ? string.Empty : $", and you are {Commands.Text.Roles(actor.Roles)}")}.");
         }
     }
 
@@ -150,7 +150,7 @@ internal sealed partial class ImportService(ProposalEngine engine, IImportLog lo
         var record = await GetAsync(importId, cancellationToken).ConfigureAwait(false);
         return MayImport(actor) || actor.Is(record.ActorId)
             ? record
-            : throw new WorkflowException(Refusal.NotAllowed, $"Import {record.Id} is for {Names(settings.AllowedRoles)} and for the person who ran it.");
+            : throw new WorkflowException(Refusal.NotAllowed, $"Import {record.Id} is for {settings.AllowedRoles.People()} and for the person who ran it.");
     }
 
     /// <summary>Rejections <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> of an import, in row order.</summary>
@@ -240,27 +240,6 @@ internal sealed partial class ImportService(ProposalEngine engine, IImportLog lo
         }
 
         return "imp-" + new string(chars);
-    }
-
-    private static string Names(Roles roles)
-    {
-        var names = new List<string>();
-        if (roles.HasFlag(Roles.Admin))
-        {
-            names.Add("admins");
-        }
-
-        if (roles.HasFlag(Roles.Clerk))
-        {
-            names.Add("clerks");
-        }
-
-        if (roles.HasFlag(Roles.Approver))
-        {
-            names.Add("approvers");
-        }
-
-        return string.Join(" and ", names);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed partial class ProposalEngine
         ArgumentNullException.ThrowIfNull(options);
         if ((actor.Roles & options.AllowedRoles) == 0)
         {
-            throw new WorkflowException(Refusal.NotAllowed, $"Only {RoleNames(options.AllowedRoles)} can import customer data.");
+            throw new WorkflowException(Refusal.NotAllowed, $"Only {options.AllowedRoles.People()} can import customer data.");
         }
 
         var settings = (await GetSettingsAsync(cancellationToken).ConfigureAwait(false)).Settings;
@@ -62,27 +62,6 @@ public sealed partial class ProposalEngine
         }
 
         return run.Summary();
-    }
-
-    private static string RoleNames(Roles roles)
-    {
-        var names = new List<string>();
-        if (roles.HasFlag(Roles.Admin))
-        {
-            names.Add("admins");
-        }
-
-        if (roles.HasFlag(Roles.Clerk))
-        {
-            names.Add("clerks");
-        }
-
-        if (roles.HasFlag(Roles.Approver))
-        {
-            names.Add("approvers");
-        }
-
-        return names.Count == 0 ? "people the configuration names" : string.Join(" and ", names);
     }
 
     private async Task ImportChunkAsync(ImportRun run, List<ImportRow> chunk, CancellationToken cancellationToken)
