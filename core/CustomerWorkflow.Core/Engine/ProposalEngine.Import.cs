@@ -266,6 +266,12 @@ public sealed partial class ProposalEngine
                     }
 
                     writes.ForEach(w => w.Proposal?.AcceptHistory());
+                    // Approvers who are away are routed to their substitutes, as at a clerk's submit.
+                    foreach (var write in writes)
+                    {
+                        await RouteAwayAsync(new ProposalResult(write.Proposal!, write.Customer), cancellationToken).ConfigureAwait(false);
+                    }
+
                     run.Submitted.AddRange(submitted);
                     run.Problems.AddRange(problems);
                     break;

@@ -61,6 +61,20 @@ public sealed class SubstituteTests : SchedulerTestBase
     }
 
     [Fact]
+    public async Task A_proposal_an_import_submits_is_routed_like_one_a_clerk_submits()
+    {
+        await AwayAsync("ann", "sam", TimeSpan.FromDays(7));
+        var current = (await Store.GetSettingsAsync())!;
+        await Store.SaveSettingsAsync(current.Settings with { ImportBehaviour = ImportBehaviour.Propose }, current.Version, []);
+
+        var summary = await _engine.ImportAsync(Users.Admin, Core.Import.ImportReaders.ReadCsvAsync(new MemoryStream("CustomerId,CreditLimit\nUS-001,5000\n"u8.ToArray())));
+
+        Assert.Equal(["US-001-P1"], summary.SubmittedProposals);
+        Assert.Equal(["sam", "bob"], (await _engine.GetProposalAsync("US-001-P1")).DueApprovers);
+        Assert.Single(await HistoryAsync(HistoryAction.Substituted));
+    }
+
+    [Fact]
     public async Task An_approver_whose_out_of_office_is_on_is_routed_too()
     {
         await AwayAsync("ann", "sam");
