@@ -261,21 +261,14 @@ public sealed class SqliteSchedulingStoreTests : SchedulingStoreContract
 {
     private readonly TempDatabase _database = new();
 
-    protected override Task<IWorkflowStore> CreateStoreAsync() => OpenAsync();
+    protected override async Task<IWorkflowStore> CreateStoreAsync() => await _database.OpenStoreAsync(false);
 
-    protected override Task<IWorkflowStore> OpenSecondInstanceAsync() => OpenAsync();
+    protected override async Task<IWorkflowStore> OpenSecondInstanceAsync() => await _database.OpenStoreAsync(false);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         _database.Dispose();
-    }
-
-    private async Task<IWorkflowStore> OpenAsync()
-    {
-        var store = new Sqlite.SqliteWorkflowStore(new Sqlite.SqliteStoreOptions(_database.Path) { DurableCommits = false });
-        await store.InitializeAsync();
-        return store;
     }
 }
 

@@ -10,11 +10,11 @@ public sealed class SqliteImportLogTests : ImportLogContract
 {
     private readonly TempDatabase _database = new();
 
-    protected override Task<IImportLog> CreateStoreAsync() => OpenAsync();
+    protected override async Task<IImportLog> CreateStoreAsync() => await _database.OpenStoreAsync();
 
     protected override async Task<IImportLog> OpenSecondInstanceAsync()
     {
-        var store = await OpenAsync();
+        var store = await _database.OpenStoreAsync();
         Track(store);
         return store;
     }
@@ -37,12 +37,5 @@ public sealed class SqliteImportLogTests : ImportLogContract
         var refusal = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => update.ExecuteNonQuery());
 
         Assert.Contains("recorded once", refusal.Message, StringComparison.Ordinal);
-    }
-
-    private async Task<IImportLog> OpenAsync()
-    {
-        var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
-        await store.InitializeAsync();
-        return store;
     }
 }

@@ -10,20 +10,13 @@ public sealed class SqlitePeopleStoreTests : PeopleStoreContract
 {
     private readonly TempDatabase _database = new();
 
-    protected override Task<IUserStore> CreateStoreAsync() => OpenAsync();
+    protected override async Task<IUserStore> CreateStoreAsync() => await _database.OpenStoreAsync();
 
-    protected override Task<IUserStore> OpenSecondInstanceAsync() => OpenAsync();
+    protected override async Task<IUserStore> OpenSecondInstanceAsync() => await _database.OpenStoreAsync();
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         _database.Dispose();
-    }
-
-    private async Task<IUserStore> OpenAsync()
-    {
-        var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
-        await store.InitializeAsync();
-        return store;
     }
 }

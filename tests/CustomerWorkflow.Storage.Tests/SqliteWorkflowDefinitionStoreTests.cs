@@ -10,20 +10,13 @@ public sealed class SqliteWorkflowDefinitionStoreTests : WorkflowDefinitionStore
 {
     private readonly TempDatabase _database = new();
 
-    protected override Task<IWorkflowStore> CreateStoreAsync() => OpenAsync();
+    protected override async Task<IWorkflowStore> CreateStoreAsync() => await _database.OpenStoreAsync();
 
-    protected override Task<IWorkflowStore> OpenSecondInstanceAsync() => OpenAsync();
+    protected override async Task<IWorkflowStore> OpenSecondInstanceAsync() => await _database.OpenStoreAsync();
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         _database.Dispose();
-    }
-
-    private async Task<IWorkflowStore> OpenAsync()
-    {
-        var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
-        await store.InitializeAsync();
-        return store;
     }
 }

@@ -248,12 +248,7 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM awaiting"));
     }
 
-    private async Task<SqliteWorkflowStore> OpenAsync()
-    {
-        var store = new SqliteWorkflowStore(new SqliteStoreOptions(_database.Path));
-        await store.InitializeAsync();
-        return Track(store);
-    }
+    private async Task<SqliteWorkflowStore> OpenAsync() => Track(await _database.OpenStoreAsync());
 
     private async Task DisposeStoresAsync() => await base.DisposeAsync();
 

@@ -9,6 +9,14 @@ public sealed class TempDatabase : IDisposable
 
     public string Path => System.IO.Path.Combine(_folder, "workflow.db");
 
+    /// <summary>A store on this file, initialized: each call is another instance on the same data.</summary>
+    public async Task<Sqlite.SqliteWorkflowStore> OpenStoreAsync(bool durableCommits = true)
+    {
+        var store = new Sqlite.SqliteWorkflowStore(new Sqlite.SqliteStoreOptions(Path) { DurableCommits = durableCommits });
+        await store.InitializeAsync();
+        return store;
+    }
+
     public void Dispose()
     {
         try
