@@ -303,5 +303,55 @@ internal static class Migrations
         ALTER TABLE users ADD COLUMN away_until TEXT NULL;
         ALTER TABLE users ADD COLUMN notify TEXT NULL;
         """,
+
+        // 9: fewer pages per commit, again. A proposal's history is kept with the proposal: in its customer's row while
+        // it is open (open_history), and in its closed_proposals row once closed, so an approve that applies writes the
+        // customer row and appends one closed row, instead of also splitting the pages of a history table clustered by
+        // customer (3 to 4 pages per approve). Closed proposals are found through the list of their rows in the customer
+        // row (closed_seqs) rather than through an index that every close inserted into at a random page. The awaiting
+        // list gains entries in the write that makes someone due, as before, but a write that makes someone no longer
+        // due leaves the entry: readers check each entry against the row's due approvers, and the store deletes such
+        // entries later, in batches of their own (see SqliteWorkflowStore.Awaiting). The triggers that kept the list
+        // exact are dropped with it; history stays append-only, checked on the text that holds it.
+        """
+        ALTER TABLE customers ADD COLUMN open_history TEXT NULL;
+        ALTER TABLE customers ADD COLUMN closed_seqs TEXT NULL;
+        ALTER TABLE closed_proposals ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+
+        UPDATE customers SET open_history = (
+            SELECT json_group_array(json(entry)) FROM (
+                SELECT json_object('s', h.seq, 't', h.at, 'u', h.actor_id, 'n', h.actor_name, 'a', h.action,
+                                   'p', h.step, 'c', h.comment, 'd', h.detail) AS entry
+                FROM history h WHERE h.customer_id = customers.id AND h.proposal_id = customers.open_proposal_id
+                ORDER BY h.seq))
+        WHERE open_proposal_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM history h WHERE h.customer_id = customers.id AND h.proposal_id = customers.open_proposal_id);
+        UPDATE closed_proposals SET history = (
+            SELECT json_group_array(json(entry)) FROM (
+                SELECT json_object('s', h.seq, 't', h.at, 'u', h.actor_id, 'n', h.actor_name, 'a', h.action,
+                                   'p', h.step, 'c', h.comment, 'd', h.detail) AS entry
+                FROM history h WHERE h.customer_id = closed_proposals.customer_id AND h.proposal_id = closed_proposals.id
+                ORDER BY h.seq))
+        WHERE EXISTS (SELECT 1 FROM history h WHERE h.customer_id = closed_proposals.customer_id AND h.proposal_id = closed_proposals.id);
+        UPDATE customers SET closed_seqs = (
+            SELECT json_group_array(seq) FROM (SELECT p.seq FROM closed_proposals p WHERE p.customer_id = customers.id ORDER BY p.number))
+        WHERE EXISTS (SELECT 1 FROM closed_proposals p WHERE p.customer_id = customers.id);
+
+        DROP TABLE history;
+        DROP INDEX closed_proposals_by_customer;
+        DROP TRIGGER customers_awaiting_on_insert;
+        DROP TRIGGER customers_awaiting_on_update;
+
+        CREATE TRIGGER open_history_is_append_only BEFORE UPDATE OF open_history ON customers
+            WHEN old.open_history IS NOT NULL AND new.open_proposal_id IS old.open_proposal_id
+             AND (new.open_history IS NULL
+                  OR substr(new.open_history, 1, length(old.open_history) - 1) IS NOT substr(old.open_history, 1, length(old.open_history) - 1))
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        CREATE TRIGGER closed_history_is_append_only BEFORE UPDATE OF history ON closed_proposals
+            WHEN substr(new.history, 1, length(old.history) - 1) IS NOT substr(old.history, 1, length(old.history) - 1)
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        CREATE TRIGGER closed_proposals_are_kept BEFORE DELETE ON closed_proposals
+            BEGIN SELECT RAISE(ABORT, 'closed proposals and their history are kept'); END;
+        """,
     ];
 }

@@ -26,7 +26,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     private readonly SqliteConnectionPool _pool;
     private readonly SqliteStoreOptions _options;
     private readonly ConditionalWeakTable<Customer, StrongBox<long>> _readAt = [];
-    private readonly ConditionalWeakTable<Proposal, ListedUsers> _listedUsers = [];
+    private readonly ConditionalWeakTable<Proposal, AsRead> _asRead = [];
     private volatile SettingsRecord? _settings;
 
     static SqliteWorkflowStore() => SQLitePCL.Batteries_V2.Init();
@@ -65,6 +65,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 c.Execute($"PRAGMA user_version = {version};", tx);
             }
 
+            // Awaiting entries left by writes that a stopped process had not deleted yet (see SqliteWorkflowStore.Awaiting).
+            DeleteAllLeftEntries(c, tx);
             tx.Commit();
             return true;
         }, cancellationToken);
@@ -73,7 +75,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         Task.FromResult(_pool.Read(c =>
         {
             var command = c.Command("""
-                SELECT id, fields, proposal_seq, version, open_body FROM customers WHERE id = $id
+                SELECT id, fields, proposal_seq, version, open_body, open_due FROM customers WHERE id = $id
                 """);
             command.Parameters.AddWithValue("$id", customerId);
             using var reader = command.ExecuteReader();
@@ -86,7 +88,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             var result = new Dictionary<string, CustomerRecord>(customerIds.Count, StringComparer.Ordinal);
             // json_each binds the whole id list as one parameter: one statement, whatever the count.
             var command = c.Command("""
-                SELECT id, fields, proposal_seq, version, open_body FROM customers
+                SELECT id, fields, proposal_seq, version, open_body, open_due FROM customers
                 WHERE id IN (SELECT value FROM json_each($ids))
                 """);
             command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(customerIds));
@@ -121,7 +123,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             var command = c.Command("""
                 SELECT open_body FROM customers WHERE id = $customer AND open_proposal_id = $id
                 UNION ALL
-                SELECT body FROM closed_proposals WHERE customer_id = $customer AND id = $id
+                SELECT p.body FROM customers c, json_each(c.closed_seqs) j JOIN closed_proposals p ON p.seq = j.value
+                WHERE c.id = $customer AND p.id = $id
                 """);
             command.Parameters.AddWithValue("$customer", customerId);
             command.Parameters.AddWithValue("$id", proposalId);
@@ -133,7 +136,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         var proposals = await QueryProposals("""
             SELECT open_body FROM customers WHERE id = $p AND open_body IS NOT NULL
             UNION ALL
-            SELECT body FROM closed_proposals WHERE customer_id = $p
+            SELECT p.body FROM customers c, json_each(c.closed_seqs) j JOIN closed_proposals p ON p.seq = j.value WHERE c.id = $p
             """, customerId, null).ConfigureAwait(false);
         return [.. proposals.OrderByDescending(p => p.Number)];
     }
@@ -141,25 +144,21 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     public Task<IReadOnlyList<HistoryEntry>> ListHistoryAsync(string customerId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<HistoryEntry>>(_pool.Read(c =>
         {
+            // Each proposal holds its own history: the closed ones in proposal order, then the open one (the newest).
             var command = c.Command("""
-                SELECT proposal_id, seq, at, actor_id, actor_name, action, step, comment, detail
-                FROM history WHERE customer_id = $id ORDER BY number, seq
+                SELECT id, history FROM (
+                    SELECT 0 AS kind, p.number AS number, p.id AS id, p.history AS history
+                    FROM customers c, json_each(c.closed_seqs) j JOIN closed_proposals p ON p.seq = j.value WHERE c.id = $id
+                    UNION ALL
+                    SELECT 1, proposal_seq, open_proposal_id, open_history FROM customers WHERE id = $id AND open_history IS NOT NULL)
+                ORDER BY kind, number
                 """);
             command.Parameters.AddWithValue("$id", customerId);
             using var reader = command.ExecuteReader();
             var entries = new List<HistoryEntry>();
             while (reader.Read())
             {
-                entries.Add(new HistoryEntry(
-                    reader.GetString(0),
-                    reader.GetInt32(1),
-                    DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    Enum.Parse<HistoryAction>(reader.GetString(5)),
-                    reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+                StoredHistory.Read(reader.GetString(0), reader.GetFieldValue<byte[]>(1), entries);
             }
 
             return entries;
@@ -168,7 +167,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     public Task<IReadOnlyList<Proposal>> ListAwaitingAsync(string userId, CancellationToken cancellationToken = default) =>
         QueryProposals("""
             SELECT c.open_body FROM awaiting a JOIN customers c ON c.id = a.customer_id AND c.open_proposal_id = a.proposal_id
-            WHERE a.user_id = $p ORDER BY c.open_updated_at, c.open_proposal_id
+            WHERE a.user_id = $p AND EXISTS (SELECT 1 FROM json_each(c.open_due) j WHERE j.value = a.user_id COLLATE NOCASE)
+            ORDER BY c.open_updated_at, c.open_proposal_id
             """, userId, null);
 
     public Task<IReadOnlyList<Proposal>> ListByUserAsync(string userId, int max, CancellationToken cancellationToken = default) =>
@@ -179,7 +179,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 WHERE u.user_id = $p
                 UNION ALL
                 SELECT p.body, p.updated_at, p.id
-                FROM proposal_users u JOIN closed_proposals p ON p.customer_id = u.customer_id AND p.id = u.proposal_id
+                FROM proposal_users u JOIN customers c ON c.id = u.customer_id, json_each(c.closed_seqs) j
+                JOIN closed_proposals p ON p.seq = j.value AND p.id = u.proposal_id
                 WHERE u.user_id = $p)
             ORDER BY updated_at DESC, id LIMIT $max
             """, userId, max);
@@ -292,19 +293,29 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         var customer = write.Customer;
         var proposal = write.Proposal;
         var open = proposal is { IsOpen: true } ? proposal : null;
+        var asRead = proposal is not null && _asRead.TryGetValue(proposal, out var known) ? known : null;
+        var added = proposal is null ? null : StoredHistory.Write(proposal.NewHistory);
 
         // The customer as it was read at the version this write expects (customers are immutable, and the version
         // check below fails if the row moved since): its stored fields and search text are already right.
         var unchanged = write.ExpectedVersion != 0 && _readAt.TryGetValue(customer, out var readAt) && readAt.Value == write.ExpectedVersion;
 
-        // The version check comes first, so a lost race fails before anything else is touched. Without a proposal
-        // the open slot is left as it is; with one, it must be empty or hold that same proposal (one open per customer).
+        // A proposal that closes goes to its closed row first, because that row takes the open history from the
+        // customer row that the update below clears. The insert is guarded by the same version, so a lost race fails
+        // here, before anything is written.
+        var closedSeq = proposal is not null && open is null ? StoreClosed(c, tx, write, proposal, added) : null;
+
+        // Without a proposal the open slot is left as it is; with one, it must be empty or hold that same proposal
+        // (one open per customer). The open history is appended to (the same proposal) or started (a new one).
         SqliteCommand command;
         if (write.ExpectedVersion == 0)
         {
             command = c.Command("""
-                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, open_workflow, version)
-                VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, $workflow, 1) ON CONFLICT (id) DO NOTHING
+                INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, open_workflow,
+                                       open_history, closed_seqs, version)
+                VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, $workflow,
+                        CASE WHEN $open IS NOT NULL THEN $added END, CASE WHEN $closed IS NOT NULL THEN '[' || $closed || ']' END, 1)
+                ON CONFLICT (id) DO NOTHING
                 """, tx);
         }
         else if (proposal is null)
@@ -316,18 +327,16 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }
         else if (unchanged)
         {
-            command = c.Command("""
-                UPDATE customers SET proposal_seq = $seq,
-                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow, version = version + 1
+            command = c.Command($"""
+                UPDATE customers SET proposal_seq = $seq, {SetOpenSlot}, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
                 """, tx);
             command.Parameters.AddWithValue("$proposal", proposal.Id);
         }
         else
         {
-            command = c.Command("""
-                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq,
-                    open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow, version = version + 1
+            command = c.Command($"""
+                UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, {SetOpenSlot}, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
                 """, tx);
             command.Parameters.AddWithValue("$proposal", proposal.Id);
@@ -346,14 +355,16 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
         }
 
+        var due = open?.DueApprovers is { Count: > 0 } dueApprovers ? StoredShapes.UserList(dueApprovers) : null;
         if (write.ExpectedVersion == 0 || proposal is not null)
         {
-            var due = open?.DueApprovers;
             command.Parameters.AddWithValue("$open", (object?)open?.Id ?? DBNull.Value);
             command.Parameters.AddWithValue("$body", open is null ? DBNull.Value : StoredShapes.Proposal(open));
             command.Parameters.AddWithValue("$updated", open is null ? DBNull.Value : UpdatedAt(open));
-            command.Parameters.AddWithValue("$due", due is { Count: > 0 } ? StoredShapes.UserList(due) : DBNull.Value);
+            command.Parameters.AddWithValue("$due", (object?)due ?? DBNull.Value);
             command.Parameters.AddWithValue("$workflow", (object?)open?.RunningWorkflow ?? DBNull.Value);
+            command.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
+            command.Parameters.AddWithValue("$closed", (object?)closedSeq ?? DBNull.Value);
         }
 
         if (command.ExecuteNonQuery() != 1)
@@ -368,26 +379,14 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             return;
         }
 
-        if (open is null)
-        {
-            var closed = c.Command("""
-                INSERT INTO closed_proposals (customer_id, id, number, updated_at, body) VALUES ($customer, $id, $number, $updated, $body)
-                ON CONFLICT (customer_id, id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body
-                """, tx);
-            closed.Parameters.AddWithValue("$customer", customer.Id);
-            closed.Parameters.AddWithValue("$id", proposal.Id);
-            closed.Parameters.AddWithValue("$number", proposal.Number);
-            closed.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
-            closed.Parameters.AddWithValue("$body", StoredShapes.Proposal(proposal));
-            closed.ExecuteNonQuery();
-        }
+        UpdateAwaiting(c, tx, customer.Id, proposal, open is null ? null : due, asRead);
 
         // The creator and the submitter list the proposal as theirs; an entry that exists is left alone (no page written).
         // A proposal read from this store with the same creator and submitter has its entries already (they are
         // written with every proposal write and never removed): then there is nothing to look up.
-        if (!_listedUsers.TryGetValue(proposal, out var listed)
-            || !string.Equals(listed.CreatedBy, proposal.CreatedBy, StringComparison.Ordinal)
-            || !string.Equals(listed.SubmittedBy, proposal.SubmittedBy, StringComparison.Ordinal))
+        if (asRead is null
+            || !string.Equals(asRead.CreatedBy, proposal.CreatedBy, StringComparison.Ordinal)
+            || !string.Equals(asRead.SubmittedBy, proposal.SubmittedBy, StringComparison.Ordinal))
         {
             var users = c.Command("""
                 INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
@@ -405,26 +404,95 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             InsertDueItem(c, tx, dueItem);
         }
+    }
 
-        foreach (var entry in proposal.NewHistory)
+    /// <summary>
+    /// The open slot's columns for a write of a proposal: its body and lists when it is open (empty when it closed), its
+    /// history appended to when it is the proposal the slot held, started when it is a new one, and the closed row
+    /// (<c>$closed</c>) added to the customer's list of closed proposals.
+    /// </summary>
+    private const string SetOpenSlot = """
+        open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow,
+        open_history = CASE
+            WHEN $open IS NULL THEN NULL
+            WHEN open_proposal_id IS NOT $open OR open_history IS NULL THEN $added
+            WHEN $added IS NULL THEN open_history
+            ELSE substr(open_history, 1, length(open_history) - 1) || ',' || substr($added, 2) END,
+        closed_seqs = CASE
+            WHEN $closed IS NULL THEN closed_seqs
+            WHEN closed_seqs IS NULL THEN '[' || $closed || ']'
+            ELSE substr(closed_seqs, 1, length(closed_seqs) - 1) || ',' || $closed || ']' END
+        """;
+
+    /// <summary>
+    /// Writes a closed proposal's row, with its whole history, and returns the row's seq for the customer's list, or
+    /// null when the list has it already. The usual case is a proposal that was open in the customer row at the
+    /// expected version: its row is appended with the open history followed by the new entries, in one statement.
+    /// </summary>
+    private static long? StoreClosed(PooledConnection c, SqliteTransaction tx, RecordWrite write, Proposal proposal, string? added)
+    {
+        var customerId = write.Customer.Id;
+        var body = StoredShapes.Proposal(proposal);
+        if (write.ExpectedVersion != 0)
         {
-            var insert = c.Command("""
-                INSERT INTO history (customer_id, number, seq, proposal_id, at, actor_id, actor_name, action, step, comment, detail)
-                VALUES ($customer, $number, $seq, $pid, $at, $actor, $name, $action, $step, $comment, $detail)
+            var move = c.Command("""
+                INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
+                SELECT c.id, $id, $number, $updated, $body, CASE
+                    WHEN c.open_history IS NULL THEN coalesce($added, '[]')
+                    WHEN $added IS NULL THEN c.open_history
+                    ELSE substr(c.open_history, 1, length(c.open_history) - 1) || ',' || substr($added, 2) END
+                FROM customers c WHERE c.id = $customer AND c.version = $expected AND c.open_proposal_id = $id
                 """, tx);
-            insert.Parameters.AddWithValue("$customer", customer.Id);
-            insert.Parameters.AddWithValue("$number", proposal.Number);
-            insert.Parameters.AddWithValue("$seq", entry.Sequence);
-            insert.Parameters.AddWithValue("$pid", entry.ProposalId);
-            insert.Parameters.AddWithValue("$at", Timestamp(entry.At));
-            insert.Parameters.AddWithValue("$actor", entry.ActorId);
-            insert.Parameters.AddWithValue("$name", entry.ActorName);
-            insert.Parameters.AddWithValue("$action", entry.Action.ToString());
-            insert.Parameters.AddWithValue("$step", (object?)entry.Step ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$comment", (object?)entry.Comment ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
-            insert.ExecuteNonQuery();
+            move.Parameters.AddWithValue("$customer", customerId);
+            move.Parameters.AddWithValue("$expected", write.ExpectedVersion);
+            move.Parameters.AddWithValue("$id", proposal.Id);
+            move.Parameters.AddWithValue("$number", proposal.Number);
+            move.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
+            move.Parameters.AddWithValue("$body", body);
+            move.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
+            if (move.ExecuteNonQuery() == 1)
+            {
+                return SQLitePCL.raw.sqlite3_last_insert_rowid(c.Connection.Handle);
+            }
+
+            var version = c.Command("SELECT version FROM customers WHERE id = $customer", tx);
+            version.Parameters.AddWithValue("$customer", customerId);
+            if (version.ExecuteScalar() is not long current || current != write.ExpectedVersion)
+            {
+                throw new ConcurrencyException($"Customer {customerId} was changed by someone else.");
+            }
         }
+
+        // A closed proposal that the customer row did not hold open: one written again, or one closed in the write that
+        // started it. Its history is appended to its row when it has one.
+        var find = c.Command("""
+            SELECT p.seq FROM customers c, json_each(c.closed_seqs) j JOIN closed_proposals p ON p.seq = j.value
+            WHERE c.id = $customer AND p.id = $id
+            """, tx);
+        find.Parameters.AddWithValue("$customer", customerId);
+        find.Parameters.AddWithValue("$id", proposal.Id);
+        var existing = find.ExecuteScalar() as long?;
+        var write2 = c.Command(existing is null
+            ? """
+              INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
+              VALUES ($customer, $id, $number, $updated, $body, coalesce($added, '[]'))
+              """
+            : """
+              UPDATE closed_proposals SET updated_at = $updated, body = $body, history = CASE
+                  WHEN $added IS NULL THEN history
+                  WHEN history = '[]' THEN $added
+                  ELSE substr(history, 1, length(history) - 1) || ',' || substr($added, 2) END
+              WHERE seq = $seq
+              """, tx);
+        write2.Parameters.AddWithValue("$customer", customerId);
+        write2.Parameters.AddWithValue("$id", proposal.Id);
+        write2.Parameters.AddWithValue("$number", proposal.Number);
+        write2.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
+        write2.Parameters.AddWithValue("$body", body);
+        write2.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
+        write2.Parameters.AddWithValue("$seq", (object?)existing ?? DBNull.Value);
+        write2.ExecuteNonQuery();
+        return existing is null ? SQLitePCL.raw.sqlite3_last_insert_rowid(c.Connection.Handle) : null;
     }
 
     /// <summary>When a proposal last changed: its newest unsaved history entry, or its start.</summary>
@@ -445,7 +513,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         _readAt.AddOrUpdate(customer, new StrongBox<long>(version));
         if (proposal is not null)
         {
-            _listedUsers.AddOrUpdate(proposal, new ListedUsers(proposal.CreatedBy, proposal.SubmittedBy));
+            _asRead.AddOrUpdate(proposal, new AsRead(proposal.CreatedBy, proposal.SubmittedBy, reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return new CustomerRecord(customer, proposal, reader.GetInt32(2), version);
@@ -477,9 +545,13 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             try
             {
-                using var tx = c.Connection.BeginTransaction(deferred: false);
-                work(c, tx);
-                tx.Commit();
+                using (var tx = c.Connection.BeginTransaction(deferred: false))
+                {
+                    work(c, tx);
+                    tx.Commit();
+                }
+
+                DeleteLeftEntriesWhenDue(c);
                 return true;
             }
             catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
@@ -489,8 +561,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             }
         }, cancellationToken);
 
-    private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    /// <summary>UTC in the round-trip format: how every time is stored.</summary>
+    internal static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>The users a stored proposal is listed for in <c>proposal_users</c>, as it was read.</summary>
-    private sealed record ListedUsers(string CreatedBy, string? SubmittedBy);
 }

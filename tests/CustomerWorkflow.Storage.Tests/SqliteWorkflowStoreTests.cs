@@ -49,17 +49,50 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
     }
 
     [Fact]
-    public async Task History_CannotBeRewritten()
+    public async Task History_CannotBeRewritten_OpenOrClosed()
     {
         await SeedAsync("US-001");
-        await Engine().SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await SeedAsync("US-002");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SetFieldsAsync(TestData.Clerk, "US-002", [new("CreditLimit", "6000")]);
+        await engine.DiscardAsync(TestData.Clerk, "US-002");
         using var connection = Raw();
 
-        var update = Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE history SET comment = 'edited'"));
-        var delete = Assert.Throws<SqliteException>(() => Execute(connection, "DELETE FROM history"));
+        // The open proposal's history, in its customer row: an entry edited, or the history dropped while the proposal is open.
+        var edit = Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE customers SET open_history = replace(open_history, 'Proposed', 'Removed') WHERE id = 'US-001'"));
+        var drop = Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE customers SET open_history = NULL WHERE id = 'US-001'"));
+        // A closed proposal's history, in its own row: edited, or the row deleted.
+        var editClosed = Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE closed_proposals SET history = replace(history, 'Proposed', 'Removed')"));
+        var delete = Assert.Throws<SqliteException>(() => Execute(connection, "DELETE FROM closed_proposals"));
+        // Appending stays possible (that is how the store writes it).
+        Execute(connection, "UPDATE closed_proposals SET history = substr(history, 1, length(history) - 1) || ',{\"s\":99}]'");
 
-        Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
-        Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
+        Assert.All([edit, drop, editClosed], e => Assert.Contains("append-only", e.Message, StringComparison.Ordinal));
+        Assert.Contains("are kept", delete.Message, StringComparison.Ordinal);
+        Assert.Equal(["Proposed"], (await Store.ListHistoryAsync("US-001")).Select(h => h.Action.ToString()));
+    }
+
+    [Fact]
+    public async Task History_IsStoredWithItsProposal_AndReadInProposalThenSequenceOrder()
+    {
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.DiscardAsync(TestData.Clerk, "US-001");
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "7000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001", "needs \"quotes\", ümlauts and <b>tags</b>");
+        using var connection = Raw();
+
+        var history = await Store.ListHistoryAsync("US-001");
+
+        Assert.Equal(
+            [("US-001-P1", 1, HistoryAction.Proposed), ("US-001-P1", 2, HistoryAction.Discarded), ("US-001-P2", 1, HistoryAction.Proposed), ("US-001-P2", 2, HistoryAction.Submitted)],
+            history.Select(h => (h.ProposalId, h.Sequence, h.Action)));
+        Assert.Equal("needs \"quotes\", ümlauts and <b>tags</b>", history[^1].Comment);
+        Assert.Equal(2L, Scalar(connection, "SELECT json_array_length(history) FROM closed_proposals WHERE id = 'US-001-P1'"));
+        Assert.Equal(2L, Scalar(connection, "SELECT json_array_length(open_history) FROM customers WHERE id = 'US-001'"));
+        Assert.Equal("[1]", Scalar(connection, "SELECT closed_seqs FROM customers WHERE id = 'US-001'"));
     }
 
     [Fact]
@@ -232,7 +265,7 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
     }
 
     [Fact]
-    public async Task AwaitingList_FollowsTheDueApprovers_AndEmptiesWhenTheProposalCloses()
+    public async Task AwaitingList_GainsEntriesInTheWriteThatMakesSomeoneDue_AndLeftEntriesAreHiddenThenDeleted()
     {
         await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.AllApprovers), 0, []);
         await SeedAsync("US-001");
@@ -240,11 +273,73 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
         await engine.SubmitAsync(TestData.Clerk, "US-001");
         using var connection = Raw();
+        var store = (SqliteWorkflowStore)Store;
 
         Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM awaiting WHERE proposal_id = 'US-001-P1'"));
         await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+
+        // The approver's entry is left by the approval's commit, and nobody sees it.
+        Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM awaiting"));
+        Assert.Empty(await Store.ListAwaitingAsync(TestData.Approver.Id));
+        Assert.Single(await Store.ListAwaitingAsync(TestData.Approver2.Id));
+
+        // Deleted in a batch of its own; the entry of someone still due stays.
+        Assert.Equal(1, await store.DeleteLeftAwaitingAsync(all: false));
         Assert.Equal("approver-2", Scalar(connection, "SELECT group_concat(user_id) FROM awaiting"));
+
         await engine.ApproveAsync(TestData.Approver2, "US-001-P1");
+        Assert.Empty(await Store.ListAwaitingAsync(TestData.Approver2.Id));
+        Assert.Equal(1, await store.DeleteLeftAwaitingAsync(all: false));
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM awaiting"));
+    }
+
+    [Fact]
+    public async Task AwaitingList_LeftEntriesAreDeletedByTheWritesThemselves_OnceABatchHasGathered()
+    {
+        // All approvers: each approval by approver-1 leaves its entry, and approver-2 stays due.
+        await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.AllApprovers), 0, []);
+        var count = SqliteWorkflowStore.LeftBatch;
+        var ids = Enumerable.Range(1, count).Select(n => $"US-{n:D4}").ToList();
+        await SeedAsync([.. ids]);
+        var engine = Engine();
+        foreach (var id in ids)
+        {
+            await engine.SetFieldsAsync(TestData.Clerk, id, [new("CreditLimit", "5000")]);
+            await engine.SubmitAsync(TestData.Clerk, id);
+        }
+
+        using var connection = Raw();
+        foreach (var id in ids.Take(count - 1))
+        {
+            await engine.ApproveAsync(TestData.Approver, $"{id}-P1");
+        }
+
+        // A batch less one: all left, none shown.
+        Assert.Equal(2L * count, Scalar(connection, "SELECT count(*) FROM awaiting"));
+        Assert.Equal([$"{ids[^1]}-P1"], (await Store.ListAwaitingAsync(TestData.Approver.Id)).Select(p => p.Id));
+        Assert.Equal(count, (await Store.ListAwaitingAsync(TestData.Approver2.Id)).Count);
+
+        // The write that completes the batch deletes them after its own commit; approver-2's entries stay.
+        await engine.ApproveAsync(TestData.Approver, $"{ids[^1]}-P1");
+        Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM awaiting WHERE user_id = 'approver-1'"));
+        Assert.Equal((long)count, Scalar(connection, "SELECT count(*) FROM awaiting WHERE user_id = 'approver-2'"));
+    }
+
+    [Fact]
+    public async Task AwaitingList_EntriesLeftByAStoppedProcess_AreDeletedAtStart()
+    {
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.SubmitAsync(TestData.Clerk, "US-001");
+        await engine.ApproveAsync(TestData.Approver, "US-001-P1");
+        using var connection = Raw();
+        Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM awaiting"));
+
+        // The process stops before its batch is deleted; the next start deletes what is left.
+        await DisposeStoresAsync();
+        _ = await OpenAsync();
+
         Assert.Equal(0L, Scalar(connection, "SELECT count(*) FROM awaiting"));
     }
 
