@@ -37,6 +37,9 @@ public static class BenchmarkData
             ? folder
             : Path.Combine("BenchmarkDotNet.Artifacts", "databases"));
 
+    /// <summary>A customer's stored field map, of the size every benchmark customer has.</summary>
+    public static string FieldsText { get; } = Core.Storage.StoredShapes.Fields(Customers[0].Values);
+
     public static string NewDatabasePath(string name)
     {
         Directory.CreateDirectory(Folder);
