@@ -350,10 +350,19 @@ public static partial class ProposalCodec
             return [];
         }
 
+        // An element may be null where the state held a null; the writer writes it so.
+        var first = read(ref reader)!;
+        Next(ref reader);
+        if (reader.TokenType == JsonTokenType.EndArray)
+        {
+            // Most lists of a proposal hold one item (one line, one step): no builder for those.
+            return ImmutableList.Create(first);
+        }
+
         var items = ImmutableList.CreateBuilder<T>();
+        items.Add(first);
         do
         {
-            // An element may be null where the state held a null; the writer writes it so.
             items.Add(read(ref reader)!);
             Next(ref reader);
         }
@@ -434,11 +443,22 @@ public static partial class ProposalCodec
         }
 
         Expect(ref reader, JsonTokenType.String);
+
+        // The names as written, matched on the UTF-8 text (they are plain ASCII words, so encoded as they are).
+        var names = EnumNames<T>.Encoded;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (reader.ValueTextEquals(names[i].EncodedUtf8Bytes))
+            {
+                return System.Runtime.CompilerServices.Unsafe.BitCast<int, T>(i);
+            }
+        }
+
         Span<char> text = stackalloc char[MaxEnumLength];
         ReadOnlySpan<char> value = reader.ValueSpan.Length <= text.Length ? text[..reader.CopyString(text)] : reader.GetString()!;
 
-        // The exact name first, then, as the serializer reads names, one in other letter case.
-        return System.Enum.TryParse<T>(value, ignoreCase: false, out var parsed) || System.Enum.TryParse(value, ignoreCase: true, out parsed)
+        // A name in other letter case, which the serializer reads too (this also takes a number in a string).
+        return System.Enum.TryParse<T>(value, ignoreCase: true, out var parsed)
             ? parsed
             : throw Malformed($"'{value}' is not a {typeof(T).Name}");
     }
