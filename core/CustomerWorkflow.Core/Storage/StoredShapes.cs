@@ -95,18 +95,43 @@ public static class StoredShapes
         return null;
     }
 
-    /// <summary>A proposal in its compact stored shape (see <see cref="CompactProposalJson"/>).</summary>
-    public static string Proposal(Proposal proposal) => JsonSerializer.Serialize(proposal.ToState(), CompactProposalJson.State);
+    /// <summary>A proposal in its compact stored shape (see <see cref="ProposalCodec"/>).</summary>
+    public static string Proposal(Proposal proposal) => ProposalCodec.ToJson(proposal.ToState());
 
-    public static Proposal Proposal(string json) => Proposal(Encoding.UTF8.GetBytes(json));
+    /// <summary>A proposal in its compact stored shape, as UTF-8, for a caller that can store the bytes as they are.</summary>
+    public static byte[] ProposalUtf8(Proposal proposal) => ProposalCodec.ToUtf8(proposal.ToState());
+
+    public static Proposal Proposal(string json)
+    {
+        // Transcoded into a pooled buffer: the text is only parsed, never kept.
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length));
+        try
+        {
+            return Proposal(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>A proposal from its stored UTF-8 text, in either shape: the compact one, or the full names stored before it.</summary>
+    /// <exception cref="InvalidDataException">The text is not a stored proposal.</exception>
     public static Proposal Proposal(ReadOnlySpan<byte> utf8Json) =>
-        Core.Proposals.Proposal.FromState(
-            (utf8Json.StartsWith("{\"Id\":"u8)
-                ? JsonSerializer.Deserialize(utf8Json, StoredJson.Default.ProposalState)
-                : JsonSerializer.Deserialize(utf8Json, CompactProposalJson.State))
-            ?? throw new InvalidDataException("A stored proposal is empty."));
+        Core.Proposals.Proposal.FromState(utf8Json.StartsWith("{\"Id\":"u8) ? FullProposal(utf8Json) : ProposalCodec.Read(utf8Json));
+
+    /// <summary>The full shape, read by the serializer: only bodies stored before the compact shape have it.</summary>
+    private static ProposalState FullProposal(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8Json, StoredJson.Default.ProposalState) ?? throw new InvalidDataException("A stored proposal is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"A stored proposal is not valid JSON: {e.Message}", e);
+        }
+    }
 
     public static string Settings(WorkflowSettings settings) => JsonSerializer.Serialize(StoredSettings.From(settings), StoredJson.Default.StoredSettings);
 
@@ -126,6 +151,8 @@ public static class StoredShapes
 /// of a customer row while it is open and all of a closed-proposal row; at about half the bytes of the full shape,
 /// a row that gains an open proposal overflows its page less often and more closed proposals fit on one.
 /// Stored bodies in the full shape (<see cref="StoredJson"/>) are still read.
+/// <see cref="ProposalCodec"/> writes and reads this shape by hand on SQLite's hot paths; this serializer-made one is the
+/// reference it is tested against, byte for byte (and the Cosmos adapter's, through JsonElement).
 /// </summary>
 public static class CompactProposalJson
 {
