@@ -124,6 +124,7 @@ internal sealed class SqliteConnectionPool : IDisposable
 internal sealed class PooledConnection(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _statements = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -144,6 +145,18 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
         return command;
     }
 
+    /// <summary>A statement of the hot paths, prepared once and run through SQLitePCLRaw (see <see cref="RawStatement"/>).</summary>
+    public RawStatement Raw(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(Connection.Handle!, sql);
+            _statements[sql] = statement;
+        }
+
+        return statement;
+    }
+
     public void Execute(string sql, SqliteTransaction? transaction = null)
     {
         using var command = Connection.CreateCommand();
@@ -159,6 +172,11 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
         foreach (var command in _commands.Values)
         {
             command.Dispose();
+        }
+
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
         }
 
         Connection.Dispose();

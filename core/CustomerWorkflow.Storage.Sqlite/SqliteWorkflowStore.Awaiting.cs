@@ -33,7 +33,7 @@ public sealed partial class SqliteWorkflowStore
     /// with, when known, says who is new and who is no longer due. Unknown, every due user is inserted (an entry that
     /// exists is left alone, writing no page) and the left ones are found by the start-up sweep.
     /// </summary>
-    private void UpdateAwaiting(PooledConnection c, SqliteTransaction tx, string customerId, Proposal proposal, string? due, AsRead? asRead)
+    private void UpdateAwaiting(PooledConnection c, SqliteTransaction? tx, string customerId, Proposal proposal, string? due, AsRead? asRead)
     {
         if (asRead is not null && string.Equals(asRead.Due, due, StringComparison.Ordinal))
         {
@@ -44,13 +44,13 @@ public sealed partial class SqliteWorkflowStore
         var after = due is null ? [] : Users(due);
         if (due is not null && (asRead is null || !after.IsSubsetOf(before)))
         {
-            var insert = c.Command("""
+            c.Raw("""
                 INSERT OR IGNORE INTO awaiting (user_id, proposal_id, customer_id) SELECT value, $id, $customer FROM json_each($due)
-                """, tx);
-            insert.Parameters.AddWithValue("$id", proposal.Id);
-            insert.Parameters.AddWithValue("$customer", customerId);
-            insert.Parameters.AddWithValue("$due", due);
-            insert.ExecuteNonQuery();
+                """)
+                .Bind("$id", proposal.Id)
+                .Bind("$customer", customerId)
+                .Bind("$due", due)
+                .Execute();
         }
 
         // Noted before the commit: if it rolls back, the entry is still due and the deleting statement's check keeps it.

@@ -114,7 +114,7 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     }
 
     /// <summary>Inserts a due item unless it exists: an existing one keeps its claim. An index probe when it does.</summary>
-    private static void InsertDueItem(PooledConnection c, SqliteTransaction tx, DueItem item)
+    private static void InsertDueItem(PooledConnection c, SqliteTransaction? tx, DueItem item)
     {
         var command = c.Command("""
             INSERT INTO due_items (id, kind, subject, step, due_at) VALUES ($id, $kind, $subject, $step, $due)

@@ -9,6 +9,7 @@ using CustomerWorkflow.Core.People;
 using CustomerWorkflow.Core.Workflows;
 using CustomerWorkflow.Core.Scheduling;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CustomerWorkflow.Storage.Sqlite;
 
@@ -74,12 +75,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     public Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_pool.Read(c =>
         {
-            var command = c.Command("""
-                SELECT id, fields, proposal_seq, version, open_body, open_due FROM customers WHERE id = $id
-                """);
-            command.Parameters.AddWithValue("$id", customerId);
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadRecord(reader) : null;
+            return c.Raw("SELECT id, fields, proposal_seq, version, open_body, open_due FROM customers WHERE id = $id")
+                .Bind("$id", customerId)
+                .ReadFirst(row => ReadRecord(
+                    raw.sqlite3_column_text(row, 0).utf8_to_string(),
+                    raw.sqlite3_column_blob(row, 1),
+                    raw.sqlite3_column_int(row, 2),
+                    raw.sqlite3_column_int64(row, 3),
+                    raw.sqlite3_column_type(row, 4) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(row, 4),
+                    raw.sqlite3_column_type(row, 5) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(row, 5).utf8_to_string()));
         }));
 
     public Task<IReadOnlyDictionary<string, CustomerRecord>> GetManyAsync(IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken = default) =>
@@ -95,7 +99,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                var record = ReadRecord(reader);
+                var record = ReadRecord(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetInt32(2), reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4), reader.IsDBNull(5) ? null : reader.GetString(5));
                 result[record.Customer.Id] = record;
             }
 
@@ -215,7 +220,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             // Settings are read by most use cases and change rarely: parse them again only when their version moved.
             var cached = _settings;
-            var version = c.Command("SELECT version FROM settings WHERE id = 1").ExecuteScalar() is long v ? v : 0;
+            var version = c.Raw("SELECT version FROM settings WHERE id = 1").ReadFirst(row => raw.sqlite3_column_int64(row, 0));
             if (version == 0 || cached?.Version == version)
             {
                 return version == 0 ? null : cached;
@@ -288,7 +293,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             ? _pool.WriteAsync(c => Convert.ToInt64(c.Command($"PRAGMA {pragma};").ExecuteScalar(), CultureInfo.InvariantCulture), CancellationToken.None)
             : throw new ArgumentException("Not a pragma name.", nameof(pragma));
 
-    private void WriteRecord(PooledConnection c, SqliteTransaction tx, RecordWrite write)
+    private void WriteRecord(PooledConnection c, SqliteTransaction? tx, RecordWrite write)
     {
         var customer = write.Customer;
         var proposal = write.Proposal;
@@ -307,67 +312,67 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
 
         // Without a proposal the open slot is left as it is; with one, it must be empty or hold that same proposal
         // (one open per customer). The open history is appended to (the same proposal) or started (a new one).
-        SqliteCommand command;
+        RawStatement command;
         if (write.ExpectedVersion == 0)
         {
-            command = c.Command("""
+            command = c.Raw("""
                 INSERT INTO customers (id, search, fields, proposal_seq, open_proposal_id, open_body, open_updated_at, open_due, open_workflow,
                                        open_history, closed_seqs, version)
                 VALUES ($id, $search, $fields, $seq, $open, $body, $updated, $due, $workflow,
                         CASE WHEN $open IS NOT NULL THEN $added END, CASE WHEN $closed IS NOT NULL THEN '[' || $closed || ']' END, 1)
                 ON CONFLICT (id) DO NOTHING
-                """, tx);
+                """);
         }
         else if (proposal is null)
         {
-            command = c.Command("""
+            command = c.Raw("""
                 UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, version = version + 1
                 WHERE id = $id AND version = $expected
-                """, tx);
+                """);
         }
         else if (unchanged)
         {
-            command = c.Command($"""
+            command = c.Raw($"""
                 UPDATE customers SET proposal_seq = $seq, {SetOpenSlot}, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
-                """, tx);
-            command.Parameters.AddWithValue("$proposal", proposal.Id);
+                """);
+            command.Bind("$proposal", proposal.Id);
         }
         else
         {
-            command = c.Command($"""
+            command = c.Raw($"""
                 UPDATE customers SET search = $search, fields = $fields, proposal_seq = $seq, {SetOpenSlot}, version = version + 1
                 WHERE id = $id AND version = $expected AND (open_proposal_id IS NULL OR open_proposal_id = $proposal)
-                """, tx);
-            command.Parameters.AddWithValue("$proposal", proposal.Id);
+                """);
+            command.Bind("$proposal", proposal.Id);
         }
 
-        command.Parameters.AddWithValue("$id", customer.Id);
+        command.Bind("$id", customer.Id);
         if (!unchanged || proposal is null)
         {
-            command.Parameters.AddWithValue("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
-            command.Parameters.AddWithValue("$fields", StoredShapes.Fields(customer.Values));
+            command.Bind("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
+            command.Bind("$fields", StoredShapes.Fields(customer.Values));
         }
 
-        command.Parameters.AddWithValue("$seq", write.ProposalSequence);
+        command.Bind("$seq", (long)write.ProposalSequence);
         if (write.ExpectedVersion != 0)
         {
-            command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
+            command.Bind("$expected", write.ExpectedVersion);
         }
 
         var due = open?.DueApprovers is { Count: > 0 } dueApprovers ? StoredShapes.UserList(dueApprovers) : null;
         if (write.ExpectedVersion == 0 || proposal is not null)
         {
-            command.Parameters.AddWithValue("$open", (object?)open?.Id ?? DBNull.Value);
-            command.Parameters.AddWithValue("$body", open is null ? DBNull.Value : StoredShapes.Proposal(open));
-            command.Parameters.AddWithValue("$updated", open is null ? DBNull.Value : UpdatedAt(open));
-            command.Parameters.AddWithValue("$due", (object?)due ?? DBNull.Value);
-            command.Parameters.AddWithValue("$workflow", (object?)open?.RunningWorkflow ?? DBNull.Value);
-            command.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
-            command.Parameters.AddWithValue("$closed", (object?)closedSeq ?? DBNull.Value);
+            command.Bind("$open", open?.Id);
+            command.Bind("$body", open is null ? null : StoredShapes.Proposal(open));
+            command.Bind("$updated", open is null ? null : UpdatedAt(open));
+            command.Bind("$due", due);
+            command.Bind("$workflow", open?.RunningWorkflow);
+            command.Bind("$added", added);
+            command.Bind("$closed", closedSeq);
         }
 
-        if (command.ExecuteNonQuery() != 1)
+        if (command.Execute() != 1)
         {
             throw new ConcurrencyException(write.ExpectedVersion == 0
                 ? $"Customer {customer.Id} exists already."
@@ -388,15 +393,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             || !string.Equals(asRead.CreatedBy, proposal.CreatedBy, StringComparison.Ordinal)
             || !string.Equals(asRead.SubmittedBy, proposal.SubmittedBy, StringComparison.Ordinal))
         {
-            var users = c.Command("""
+            c.Raw("""
                 INSERT OR IGNORE INTO proposal_users (user_id, proposal_id, customer_id)
                 SELECT $created, $id, $customer UNION ALL SELECT $submitted, $id, $customer WHERE $submitted IS NOT NULL
-                """, tx);
-            users.Parameters.AddWithValue("$created", proposal.CreatedBy);
-            users.Parameters.AddWithValue("$submitted", (object?)proposal.SubmittedBy ?? DBNull.Value);
-            users.Parameters.AddWithValue("$id", proposal.Id);
-            users.Parameters.AddWithValue("$customer", customer.Id);
-            users.ExecuteNonQuery();
+                """)
+                .Bind("$created", proposal.CreatedBy)
+                .Bind("$submitted", proposal.SubmittedBy)
+                .Bind("$id", proposal.Id)
+                .Bind("$customer", customer.Id)
+                .Execute();
         }
 
         // The scheduler's due item for the waiting step, in the same transaction as the step, so none is ever missing.
@@ -429,30 +434,30 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// null when the list has it already. The usual case is a proposal that was open in the customer row at the
     /// expected version: its row is appended with the open history followed by the new entries, in one statement.
     /// </summary>
-    private static long? StoreClosed(PooledConnection c, SqliteTransaction tx, RecordWrite write, Proposal proposal, string? added)
+    private static long? StoreClosed(PooledConnection c, SqliteTransaction? tx, RecordWrite write, Proposal proposal, string? added)
     {
         var customerId = write.Customer.Id;
         var body = StoredShapes.Proposal(proposal);
         if (write.ExpectedVersion != 0)
         {
-            var move = c.Command("""
+            var move = c.Raw("""
                 INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
                 SELECT c.id, $id, $number, $updated, $body, CASE
                     WHEN c.open_history IS NULL THEN coalesce($added, '[]')
                     WHEN $added IS NULL THEN c.open_history
                     ELSE substr(c.open_history, 1, length(c.open_history) - 1) || ',' || substr($added, 2) END
                 FROM customers c WHERE c.id = $customer AND c.version = $expected AND c.open_proposal_id = $id
-                """, tx);
-            move.Parameters.AddWithValue("$customer", customerId);
-            move.Parameters.AddWithValue("$expected", write.ExpectedVersion);
-            move.Parameters.AddWithValue("$id", proposal.Id);
-            move.Parameters.AddWithValue("$number", proposal.Number);
-            move.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
-            move.Parameters.AddWithValue("$body", body);
-            move.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
-            if (move.ExecuteNonQuery() == 1)
+                """)
+                .Bind("$customer", customerId)
+                .Bind("$expected", write.ExpectedVersion)
+                .Bind("$id", proposal.Id)
+                .Bind("$number", proposal.Number)
+                .Bind("$updated", UpdatedAt(proposal))
+                .Bind("$body", body)
+                .Bind("$added", added);
+            if (move.Execute() == 1)
             {
-                return SQLitePCL.raw.sqlite3_last_insert_rowid(c.Connection.Handle);
+                return move.LastInsertRowId;
             }
 
             var version = c.Command("SELECT version FROM customers WHERE id = $customer", tx);
@@ -500,23 +505,21 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         Timestamp(proposal.NewHistory.Count > 0 ? proposal.NewHistory[^1].At : proposal.CreatedAt);
 
     /// <summary>
-    /// A customer unit from its row. The JSON columns are read as the UTF-8 bytes SQLite stores and parsed from
-    /// those. The customer is remembered with the version it was read at, so writing it back unchanged at that
-    /// version can leave its fields alone, and the open proposal with the users it was listed for (see
-    /// <see cref="WriteRecord"/>).
+    /// A customer unit from its row. The JSON columns are parsed from the UTF-8 bytes SQLite stores. The customer is
+    /// remembered with the version it was read at, so writing it back unchanged at that version can leave its fields
+    /// alone, and the open proposal with what it was stored with (see <see cref="WriteRecord"/>).
     /// </summary>
-    private CustomerRecord ReadRecord(SqliteDataReader reader)
+    private CustomerRecord ReadRecord(string id, ReadOnlySpan<byte> fields, int proposalSequence, long version, ReadOnlySpan<byte> body, string? due)
     {
-        var customer = Customer.FromStored(reader.GetString(0), StoredShapes.Fields(reader.GetFieldValue<byte[]>(1)));
-        var proposal = reader.IsDBNull(4) ? null : StoredShapes.Proposal(reader.GetFieldValue<byte[]>(4));
-        var version = reader.GetInt64(3);
+        var customer = Customer.FromStored(id, StoredShapes.Fields(fields));
+        var proposal = body.IsEmpty ? null : StoredShapes.Proposal(body);
         _readAt.AddOrUpdate(customer, new StrongBox<long>(version));
         if (proposal is not null)
         {
-            _asRead.AddOrUpdate(proposal, new AsRead(proposal.CreatedBy, proposal.SubmittedBy, reader.IsDBNull(5) ? null : reader.GetString(5)));
+            _asRead.AddOrUpdate(proposal, new AsRead(proposal.CreatedBy, proposal.SubmittedBy, due));
         }
 
-        return new CustomerRecord(customer, proposal, reader.GetInt32(2), version);
+        return new CustomerRecord(customer, proposal, proposalSequence, version);
     }
 
     private Task<IReadOnlyList<Proposal>> QueryProposals(string sql, string parameter, int? max) =>
@@ -539,16 +542,32 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             return proposals;
         }));
 
-    /// <summary>One immediate transaction on the writer: all of the work commits, or none of it.</summary>
-    private Task InWriteTransaction(Action<PooledConnection, SqliteTransaction> work, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One immediate transaction on the writer: all of the work commits, or none of it. BEGIN, COMMIT and ROLLBACK are
+    /// prepared once (Microsoft.Data.Sqlite's transactions prepare them again each time, a few microseconds of every
+    /// write), so the work gets no <see cref="SqliteTransaction"/>: its commands run on the connection's transaction
+    /// with none set, which Microsoft.Data.Sqlite allows because it sees no transaction of its own.
+    /// </summary>
+    private Task InWriteTransaction(Action<PooledConnection, SqliteTransaction?> work, CancellationToken cancellationToken) =>
         _pool.WriteAsync(c =>
         {
             try
             {
-                using (var tx = c.Connection.BeginTransaction(deferred: false))
+                c.Raw("BEGIN IMMEDIATE").Execute();
+                try
                 {
-                    work(c, tx);
-                    tx.Commit();
+                    work(c, null);
+                    c.Raw("COMMIT").Execute();
+                }
+                catch
+                {
+                    // SQLite may have rolled back already (some errors end the transaction); otherwise roll back here.
+                    if (raw.sqlite3_get_autocommit(c.Connection.Handle) == 0)
+                    {
+                        c.Raw("ROLLBACK").Execute();
+                    }
+
+                    throw;
                 }
 
                 DeleteLeftEntriesWhenDue(c);
