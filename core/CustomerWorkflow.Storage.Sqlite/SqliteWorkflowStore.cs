@@ -416,17 +416,23 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// history appended to when it is the proposal the slot held, started when it is a new one, and the closed row
     /// (<c>$closed</c>) added to the customer's list of closed proposals.
     /// </summary>
-    private const string SetOpenSlot = """
+    private static readonly string SetOpenSlot = $"""
         open_proposal_id = $open, open_body = $body, open_updated_at = $updated, open_due = $due, open_workflow = $workflow,
-        open_history = CASE
-            WHEN $open IS NULL THEN NULL
-            WHEN open_proposal_id IS NOT $open OR open_history IS NULL THEN $added
-            WHEN $added IS NULL THEN open_history
-            ELSE substr(open_history, 1, length(open_history) - 1) || ',' || substr($added, 2) END,
+        open_history = CASE WHEN $open IS NULL THEN NULL WHEN open_proposal_id IS NOT $open THEN $added ELSE {StoredHistory.AppendSql("open_history")} END,
         closed_seqs = CASE
             WHEN $closed IS NULL THEN closed_seqs
             WHEN closed_seqs IS NULL THEN '[' || $closed || ']'
             ELSE substr(closed_seqs, 1, length(closed_seqs) - 1) || ',' || $closed || ']' END
+        """;
+
+    private static readonly string MoveToClosed = $"""
+        INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
+        SELECT c.id, $id, $number, $updated, $body, coalesce({StoredHistory.AppendSql("c.open_history")}, '[]')
+        FROM customers c WHERE c.id = $customer AND c.version = $expected AND c.open_proposal_id = $id
+        """;
+
+    private static readonly string RewriteClosed = $"""
+        UPDATE closed_proposals SET updated_at = $updated, body = $body, history = {StoredHistory.AppendSql("history")} WHERE seq = $seq
         """;
 
     /// <summary>
@@ -440,14 +446,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         var body = StoredShapes.Proposal(proposal);
         if (write.ExpectedVersion != 0)
         {
-            var move = c.Raw("""
-                INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
-                SELECT c.id, $id, $number, $updated, $body, CASE
-                    WHEN c.open_history IS NULL THEN coalesce($added, '[]')
-                    WHEN $added IS NULL THEN c.open_history
-                    ELSE substr(c.open_history, 1, length(c.open_history) - 1) || ',' || substr($added, 2) END
-                FROM customers c WHERE c.id = $customer AND c.version = $expected AND c.open_proposal_id = $id
-                """)
+            var move = c.Raw(MoveToClosed)
                 .Bind("$customer", customerId)
                 .Bind("$expected", write.ExpectedVersion)
                 .Bind("$id", proposal.Id)
@@ -477,26 +476,20 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         find.Parameters.AddWithValue("$customer", customerId);
         find.Parameters.AddWithValue("$id", proposal.Id);
         var existing = find.ExecuteScalar() as long?;
-        var write2 = c.Command(existing is null
+        var closedRow = c.Command(existing is null
             ? """
               INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
               VALUES ($customer, $id, $number, $updated, $body, coalesce($added, '[]'))
               """
-            : """
-              UPDATE closed_proposals SET updated_at = $updated, body = $body, history = CASE
-                  WHEN $added IS NULL THEN history
-                  WHEN history = '[]' THEN $added
-                  ELSE substr(history, 1, length(history) - 1) || ',' || substr($added, 2) END
-              WHERE seq = $seq
-              """, tx);
-        write2.Parameters.AddWithValue("$customer", customerId);
-        write2.Parameters.AddWithValue("$id", proposal.Id);
-        write2.Parameters.AddWithValue("$number", proposal.Number);
-        write2.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
-        write2.Parameters.AddWithValue("$body", body);
-        write2.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
-        write2.Parameters.AddWithValue("$seq", (object?)existing ?? DBNull.Value);
-        write2.ExecuteNonQuery();
+            : RewriteClosed, tx);
+        closedRow.Parameters.AddWithValue("$customer", customerId);
+        closedRow.Parameters.AddWithValue("$id", proposal.Id);
+        closedRow.Parameters.AddWithValue("$number", proposal.Number);
+        closedRow.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
+        closedRow.Parameters.AddWithValue("$body", body);
+        closedRow.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
+        closedRow.Parameters.AddWithValue("$seq", (object?)existing ?? DBNull.Value);
+        closedRow.ExecuteNonQuery();
         return existing is null ? SQLitePCL.raw.sqlite3_last_insert_rowid(c.Connection.Handle) : null;
     }
 

@@ -10,9 +10,7 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// A proposal's history as it is stored with the proposal (schema 9): a JSON array of entries in sequence order,
 /// <c>[{"s":1,"t":"2026-…Z","u":"actor","n":"Actor Name","a":"Approved","p":1,"c":"comment","d":"detail"},…]</c>,
 /// absent optional values left out. The proposal id is not repeated in each entry: the row that holds the array says
-/// whose it is. Entries are only ever appended, by text: <see cref="Append"/> drops the closing bracket of what is
-/// stored and adds the new entries, so the stored text of earlier entries is never rewritten (the schema's triggers
-/// check exactly that).
+/// whose it is. Entries are only ever appended, by text (<see cref="AppendSql"/>).
 /// </summary>
 internal static class StoredHistory
 {
@@ -60,11 +58,16 @@ internal static class StoredHistory
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Stored entries followed by new ones, the stored text kept as it is (either may be null).</summary>
-    public static string? Append(string? stored, string? added) =>
-        stored is null || stored == "[]" ? added
-        : added is null ? stored
-        : string.Concat(stored.AsSpan(0, stored.Length - 1), ",", added.AsSpan(1));
+    /// <summary>
+    /// SQL for a stored history column with the entries bound as <c>$added</c> appended: the stored text up to its
+    /// closing bracket is kept as it is, so earlier entries are never rewritten (the schema's triggers check exactly
+    /// that). Either may be NULL, and <c>[]</c> counts as nothing stored.
+    /// </summary>
+    public static string AppendSql(string stored) => $"""
+        CASE WHEN $added IS NULL THEN {stored}
+             WHEN {stored} IS NULL OR {stored} = '[]' THEN $added
+             ELSE substr({stored}, 1, length({stored}) - 1) || ',' || substr($added, 2) END
+        """;
 
     /// <summary>The entries of one proposal's stored history, in sequence order.</summary>
     public static void Read(string proposalId, ReadOnlySpan<byte> utf8Json, List<HistoryEntry> into)

@@ -265,6 +265,31 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
     }
 
     [Fact]
+    public async Task ClosedProposal_WrittenAgain_OrWithANewCustomer_IsStoredOnce_AndFoundThroughItsCustomer()
+    {
+        await SeedAsync("US-001");
+        var engine = Engine();
+        await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000")]);
+        await engine.DiscardAsync(TestData.Clerk, "US-001");
+        var record = (await Store.GetAsync("US-001"))!;
+        var discarded = (await Store.GetProposalAsync("US-001-P1"))!;
+
+        // The same closed proposal written again (the customer row never held it open in this write): one row, history kept.
+        await Store.CommitAsync([new RecordWrite(record.Customer, discarded, record.ProposalSequence, record.Version)]);
+        // A closed proposal that comes with a new customer.
+        var elsewhere = Proposal.FromState(discarded.ToState() with { Id = "US-009-P1", CustomerId = "US-009" });
+        await Store.CommitAsync([new RecordWrite(TestData.Customer("US-009"), elsewhere, 1, 0)]);
+        using var connection = Raw();
+
+        Assert.Equal(2L, Scalar(connection, "SELECT count(*) FROM closed_proposals"));
+        Assert.Equal([HistoryAction.Proposed, HistoryAction.Discarded], (await Store.ListHistoryAsync("US-001")).Select(h => h.Action));
+        Assert.Equal(["US-001-P1"], (await Store.ListProposalsAsync("US-001")).Select(p => p.Id));
+        Assert.Equal(ProposalStatus.Discarded, (await Store.GetProposalAsync("US-009-P1"))!.Status);
+        Assert.Equal(["US-009-P1"], (await Store.ListProposalsAsync("US-009")).Select(p => p.Id));
+        Assert.Null(await Store.GetProposalAsync("US-001-P9"));
+    }
+
+    [Fact]
     public async Task AwaitingList_GainsEntriesInTheWriteThatMakesSomeoneDue_AndLeftEntriesAreHiddenThenDeleted()
     {
         await Store.SaveSettingsAsync(TestData.Settings(CompletionPolicy.AllApprovers), 0, []);
