@@ -88,14 +88,21 @@ public sealed partial class SqliteWorkflowStore
 
         try
         {
-            // One statement for the batch: the pairs as a JSON array of [user, proposal], each entry re-checked.
+            // One statement per user, for the proposals of theirs in the batch: the list's key is (user, proposal), so
+            // each is a seek. (A statement matching the batch's pairs as row values scans the whole list instead.)
             using var tx = c.Connection.BeginTransaction(deferred: false);
-            var delete = c.Command($"""
-                DELETE FROM awaiting
-                WHERE (user_id, proposal_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($batch)) AND NOT {IsDue}
-                """, tx);
-            delete.Parameters.AddWithValue("$batch", JsonSerializer.Serialize(batch.Select(e => new[] { e.User, e.Proposal }), StoredPairs.Default.IEnumerableStringArray));
-            var deleted = delete.ExecuteNonQuery();
+            var deleted = 0;
+            foreach (var user in batch.GroupBy(e => e.User, StringComparer.OrdinalIgnoreCase))
+            {
+                var delete = c.Command($"""
+                    DELETE FROM awaiting
+                    WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals)) AND NOT {IsDue}
+                    """, tx);
+                delete.Parameters.AddWithValue("$user", user.Key);
+                delete.Parameters.AddWithValue("$proposals", JsonSerializer.Serialize(user.Select(e => e.Proposal), StoredIds.Default.IEnumerableString));
+                deleted += delete.ExecuteNonQuery();
+            }
+
             tx.Commit();
             return deleted;
         }
@@ -145,8 +152,8 @@ public sealed partial class SqliteWorkflowStore
         return users;
     }
 
-    [System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<string[]>))]
-    private sealed partial class StoredPairs : System.Text.Json.Serialization.JsonSerializerContext;
+    [System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<string>))]
+    private sealed partial class StoredIds : System.Text.Json.Serialization.JsonSerializerContext;
 
     /// <summary>What a proposal read from this store was stored with: whom it is listed for, and its due list.</summary>
     private sealed record AsRead(string CreatedBy, string? SubmittedBy, string? Due);
