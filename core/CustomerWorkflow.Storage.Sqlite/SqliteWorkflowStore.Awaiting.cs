@@ -11,8 +11,8 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// (they decided, the step moved on, the proposal closed or was recalled) leaves the entry, because deleting it would
 /// write one more page in that commit: every reader checks an entry against the customer row's due approvers, so a
 /// left entry is never shown. Left entries are deleted later in batches of their own (<see cref="LeftBatch"/> at a
-/// time, a few pages for hundreds of entries), re-checked in the deleting statement, and all at once when the store
-/// starts (for those a stopped process knew of but had not deleted yet).
+/// time, a few pages for hundreds of entries; those of a closed proposal outright, the others only if still not due),
+/// and all at once when the store starts (for those a stopped process knew of but had not deleted yet).
 /// </summary>
 public sealed partial class SqliteWorkflowStore
 {
@@ -25,7 +25,10 @@ public sealed partial class SqliteWorkflowStore
                 WHERE c.id = awaiting.customer_id AND c.open_proposal_id = awaiting.proposal_id AND j.value = awaiting.user_id COLLATE NOCASE)
         """;
 
-    private readonly ConcurrentQueue<(string User, string Proposal)> _left = new();
+    // Left entries, noted by the writer's transaction and queued once it commits (so a rolled-back write queues none).
+    // Closed says the proposal closed: its entries can never be due again, so they are deleted without a check.
+    private readonly List<LeftEntry> _leftInTransaction = [];
+    private readonly ConcurrentQueue<LeftEntry> _left = new();
 
     /// <summary>
     /// Adds the awaiting entries a write of this proposal needs, and notes the ones it leaves. <paramref name="due"/> is
@@ -53,19 +56,24 @@ public sealed partial class SqliteWorkflowStore
                 .Execute();
         }
 
-        // Noted before the commit: if it rolls back, the entry is still due and the deleting statement's check keeps it.
         foreach (var user in before)
         {
             if (!after.Contains(user))
             {
-                _left.Enqueue((user, proposal.Id));
+                _leftInTransaction.Add(new LeftEntry(user, proposal.Id, Closed: !proposal.IsOpen));
             }
         }
     }
 
-    /// <summary>After a commit on the writer: deletes the left entries once a batch has gathered.</summary>
+    /// <summary>After a commit on the writer: queues what it left, and deletes the left entries once a batch has gathered.</summary>
     private void DeleteLeftEntriesWhenDue(PooledConnection c)
     {
+        foreach (var entry in _leftInTransaction)
+        {
+            _left.Enqueue(entry);
+        }
+
+        _leftInTransaction.Clear();
         if (_left.Count >= LeftBatch)
         {
             DeleteLeftEntries(c);
@@ -75,7 +83,7 @@ public sealed partial class SqliteWorkflowStore
     /// <summary>Deletes the noted left entries that are still not due, in one transaction; returns how many went.</summary>
     private int DeleteLeftEntries(PooledConnection c)
     {
-        var batch = new List<(string User, string Proposal)>(_left.Count);
+        var batch = new List<LeftEntry>(_left.Count);
         while (batch.Count < 4 * LeftBatch && _left.TryDequeue(out var entry))
         {
             batch.Add(entry);
@@ -92,14 +100,14 @@ public sealed partial class SqliteWorkflowStore
             // each is a seek. (A statement matching the batch's pairs as row values scans the whole list instead.)
             using var tx = c.Connection.BeginTransaction(deferred: false);
             var deleted = 0;
-            foreach (var user in batch.GroupBy(e => e.User, StringComparer.OrdinalIgnoreCase))
+            foreach (var group in batch.GroupBy(e => (User: e.User.ToUpperInvariant(), e.Closed)))
             {
-                var delete = c.Command($"""
-                    DELETE FROM awaiting
-                    WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals)) AND NOT {IsDue}
-                    """, tx);
-                delete.Parameters.AddWithValue("$user", user.Key);
-                delete.Parameters.AddWithValue("$proposals", JsonSerializer.Serialize(user.Select(e => e.Proposal), StoredIds.Default.IEnumerableString));
+                // An entry of a closed proposal can never be due again; any other is checked against its row.
+                var delete = c.Command(group.Key.Closed
+                    ? "DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals))"
+                    : $"DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals)) AND NOT {IsDue}", tx);
+                delete.Parameters.AddWithValue("$user", group.First().User);
+                delete.Parameters.AddWithValue("$proposals", JsonSerializer.Serialize(group.Select(e => e.Proposal), StoredIds.Default.IEnumerableString));
                 deleted += delete.ExecuteNonQuery();
             }
 
@@ -154,6 +162,8 @@ public sealed partial class SqliteWorkflowStore
 
     [System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<string>))]
     private sealed partial class StoredIds : System.Text.Json.Serialization.JsonSerializerContext;
+
+    private sealed record LeftEntry(string User, string Proposal, bool Closed);
 
     /// <summary>What a proposal read from this store was stored with: whom it is listed for, and its due list.</summary>
     private sealed record AsRead(string CreatedBy, string? SubmittedBy, string? Due);

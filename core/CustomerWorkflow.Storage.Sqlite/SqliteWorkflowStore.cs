@@ -554,6 +554,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 }
                 catch
                 {
+                    _leftInTransaction.Clear();
+
                     // SQLite may have rolled back already (some errors end the transaction); otherwise roll back here.
                     if (raw.sqlite3_get_autocommit(c.Connection.Handle) == 0)
                     {

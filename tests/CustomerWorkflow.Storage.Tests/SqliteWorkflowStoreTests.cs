@@ -110,22 +110,33 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreContract
         Assert.Contains("newer than this build", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task CrashBetweenLastApprovalAndApply_LeavesCustomerAndProposalUnchanged_AndApprovalCompletesAfterReopening()
+    [Theory]
+    // The closed proposal's row can't be stored (the store writes it first).
+    [InlineData("CREATE TRIGGER crash AFTER INSERT ON closed_proposals BEGIN SELECT RAISE(ABORT, 'simulated crash'); END")]
+    // The closed row is stored and the customer row updated with the new values, then the write fails.
+    [InlineData("CREATE TRIGGER crash AFTER UPDATE ON customers WHEN old.open_proposal_id IS NOT NULL AND new.open_proposal_id IS NULL BEGIN SELECT RAISE(ABORT, 'simulated crash'); END")]
+    public async Task CrashBetweenLastApprovalAndApply_LeavesCustomerAndProposalUnchanged_AndApprovalCompletesAfterReopening(string crashTrigger)
     {
         await SeedAsync("US-001");
         var engine = Engine();
         await engine.SetFieldsAsync(TestData.Clerk, "US-001", [new("CreditLimit", "5000"), new("PaymentTerms", "Net60")]);
         await engine.SubmitAsync(TestData.Clerk, "US-001");
         var before = (await Store.GetAsync("US-001"))!;
-        // The write fails part-way: after the customer row is updated with the new values, the closed proposal can't be stored.
         using (var connection = Raw())
         {
-            Execute(connection, "CREATE TRIGGER crash AFTER INSERT ON closed_proposals BEGIN SELECT RAISE(ABORT, 'simulated crash'); END");
+            Execute(connection, crashTrigger);
         }
 
         var crash = await Assert.ThrowsAsync<SqliteException>(() => engine.ApproveAsync(TestData.Approver, "US-001-P1", "ok"));
         Assert.Contains("simulated crash", crash.Message, StringComparison.Ordinal);
+        // The failed write left no awaiting entries to delete: the approvers still have the proposal in their inbox.
+        Assert.Equal(0, await ((SqliteWorkflowStore)Store).DeleteLeftAwaitingAsync(all: false));
+        Assert.Single(await Store.ListAwaitingAsync(TestData.Approver.Id));
+        using (var check = Raw())
+        {
+            Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM closed_proposals"));
+        }
+
         await DisposeStoresAsync();
 
         using (var connection = Raw())
