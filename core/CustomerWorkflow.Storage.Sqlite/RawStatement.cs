@@ -41,6 +41,14 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds text given as UTF-8 bytes (SQLite copies them), or NULL.</summary>
+    public RawStatement Bind(string name, byte[]? utf8)
+    {
+        var index = Index(name);
+        Check(utf8 is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, utf8.AsSpan()));
+        return this;
+    }
+
     /// <summary>Binds an integer, or NULL.</summary>
     public RawStatement Bind(string name, long? value)
     {

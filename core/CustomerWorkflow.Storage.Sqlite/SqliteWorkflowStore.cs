@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using CustomerWorkflow.Core.Customers;
 using CustomerWorkflow.Core.Fields;
 using CustomerWorkflow.Core.Proposals;
@@ -351,7 +352,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         if (!unchanged || proposal is null)
         {
             command.Bind("$search", $"{customer.Id} {customer.Name}".ToLowerInvariant());
-            command.Bind("$fields", StoredShapes.Fields(customer.Values));
+            command.Bind("$fields", StoredShapes.FieldsUtf8(customer.Values));
         }
 
         command.Bind("$seq", (long)write.ProposalSequence);
@@ -364,7 +365,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         if (write.ExpectedVersion == 0 || proposal is not null)
         {
             command.Bind("$open", open?.Id);
-            command.Bind("$body", open is null ? null : StoredShapes.Proposal(open));
+            command.Bind("$body", open is null ? null : StoredShapes.ProposalUtf8(open));
             command.Bind("$updated", open is null ? null : UpdatedAt(open));
             command.Bind("$due", due);
             command.Bind("$workflow", open?.RunningWorkflow);
@@ -440,10 +441,10 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// null when the list has it already. The usual case is a proposal that was open in the customer row at the
     /// expected version: its row is appended with the open history followed by the new entries, in one statement.
     /// </summary>
-    private static long? StoreClosed(PooledConnection c, SqliteTransaction? tx, RecordWrite write, Proposal proposal, string? added)
+    private static long? StoreClosed(PooledConnection c, SqliteTransaction? tx, RecordWrite write, Proposal proposal, byte[]? added)
     {
         var customerId = write.Customer.Id;
-        var body = StoredShapes.Proposal(proposal);
+        var body = StoredShapes.ProposalUtf8(proposal);
         if (write.ExpectedVersion != 0)
         {
             var move = c.Raw(MoveToClosed)
@@ -486,8 +487,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         closedRow.Parameters.AddWithValue("$id", proposal.Id);
         closedRow.Parameters.AddWithValue("$number", proposal.Number);
         closedRow.Parameters.AddWithValue("$updated", UpdatedAt(proposal));
-        closedRow.Parameters.AddWithValue("$body", body);
-        closedRow.Parameters.AddWithValue("$added", (object?)added ?? DBNull.Value);
+        closedRow.Parameters.AddWithValue("$body", Encoding.UTF8.GetString(body));
+        closedRow.Parameters.AddWithValue("$added", added is null ? DBNull.Value : Encoding.UTF8.GetString(added));
         closedRow.Parameters.AddWithValue("$seq", (object?)existing ?? DBNull.Value);
         closedRow.ExecuteNonQuery();
         return existing is null ? SQLitePCL.raw.sqlite3_last_insert_rowid(c.Connection.Handle) : null;

@@ -14,8 +14,8 @@ namespace CustomerWorkflow.Storage.Sqlite;
 /// </summary>
 internal static class StoredHistory
 {
-    /// <summary>The entries as a JSON array, or null when there are none (so a write with nothing new leaves the stored text alone).</summary>
-    public static string? Write(IReadOnlyList<HistoryEntry> entries)
+    /// <summary>The entries as a UTF-8 JSON array, or null when there are none (so a write with nothing new leaves the stored text alone).</summary>
+    public static byte[]? Write(IReadOnlyList<HistoryEntry> entries)
     {
         if (entries.Count == 0)
         {
@@ -55,7 +55,7 @@ internal static class StoredHistory
             writer.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>

@@ -17,7 +17,10 @@ namespace CustomerWorkflow.Core.Storage;
 public static class StoredShapes
 {
     /// <summary>A customer's field map as a flat JSON object of strings.</summary>
-    public static string Fields(IReadOnlyDictionary<string, string> values)
+    public static string Fields(IReadOnlyDictionary<string, string> values) => Encoding.UTF8.GetString(FieldsUtf8(values));
+
+    /// <summary>The field map as UTF-8 JSON, for a store that binds bytes (no detour through a string).</summary>
+    public static byte[] FieldsUtf8(IReadOnlyDictionary<string, string> values)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -31,7 +34,7 @@ public static class StoredShapes
             writer.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>User ids as a JSON array of strings (the due list the <c>awaiting</c> trigger reads).</summary>
