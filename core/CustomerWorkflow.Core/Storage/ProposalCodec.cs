@@ -75,16 +75,7 @@ public static partial class ProposalCodec
         Number(writer, StateNames.Number, state.Number);
         Enum(writer, StateNames.Status, state.Status);
         Number(writer, StateNames.Version, state.Version);
-        if (state.Lines is { } lines)
-        {
-            writer.WriteStartArray(StateNames.Lines);
-            foreach (var line in lines)
-            {
-                WriteLine(writer, line);
-            }
-
-            writer.WriteEndArray();
-        }
+        Array(writer, StateNames.Lines, state.Lines, WriteLine);
 
         String(writer, StateNames.CreatedBy, state.CreatedBy);
         Time(writer, StateNames.CreatedAt, state.CreatedAt);
@@ -92,16 +83,7 @@ public static partial class ProposalCodec
         String(writer, StateNames.SubmittedByName, state.SubmittedByName);
         Time(writer, StateNames.SubmittedAt, state.SubmittedAt);
         String(writer, StateNames.SubmitComment, state.SubmitComment);
-        if (state.Workflow is { } workflow)
-        {
-            writer.WriteStartArray(StateNames.Workflow);
-            foreach (var definition in workflow)
-            {
-                WriteDefinition(writer, definition);
-            }
-
-            writer.WriteEndArray();
-        }
+        Array(writer, StateNames.Workflow, state.Workflow, WriteDefinition);
 
         if (state.Run is { } run)
         {
@@ -110,16 +92,7 @@ public static partial class ProposalCodec
         }
 
         Boolean(writer, StateNames.SubmitterMayApprove, state.SubmitterMayApprove);
-        if (state.Steps is { } steps)
-        {
-            writer.WriteStartArray(StateNames.Steps);
-            foreach (var step in steps)
-            {
-                WriteStep(writer, step);
-            }
-
-            writer.WriteEndArray();
-        }
+        Array(writer, StateNames.Steps, state.Steps, WriteStep);
 
         Number(writer, StateNames.CurrentStep, state.CurrentStep);
         String(writer, StateNames.DecisionComment, state.DecisionComment);
@@ -191,16 +164,7 @@ public static partial class ProposalCodec
         String(writer, RunNames.Code, run.Code);
         Number(writer, RunNames.Version, run.Version);
         String(writer, RunNames.Reason, run.Reason);
-        if (run.Reactions is { } reactions)
-        {
-            writer.WriteStartArray(RunNames.Reactions);
-            foreach (var reaction in reactions)
-            {
-                WriteReaction(writer, reaction);
-            }
-
-            writer.WriteEndArray();
-        }
+        Array(writer, RunNames.Reactions, run.Reactions, WriteReaction);
 
         writer.WriteEndObject();
     }
@@ -235,16 +199,7 @@ public static partial class ProposalCodec
         writer.WriteStartObject();
         String(writer, StepNames.Name, step.Name);
         Policy(writer, StepNames.Policy, step.Policy);
-        if (step.Approvers is { } approvers)
-        {
-            writer.WriteStartArray(StepNames.Approvers);
-            foreach (var slot in approvers)
-            {
-                WriteSlot(writer, slot);
-            }
-
-            writer.WriteEndArray();
-        }
+        Array(writer, StepNames.Approvers, step.Approvers, WriteSlot);
 
         Time(writer, StepNames.DueAt, step.DueAt);
         Enum(writer, StepNames.OnOverdue, step.OnOverdue);
@@ -278,33 +233,21 @@ public static partial class ProposalCodec
         }
     }
 
-    private static void Strings(Utf8JsonWriter writer, JsonEncodedText name, ImmutableList<string>? values)
+    private static void Strings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values) =>
+        Array(writer, name, values, static (w, value) => w.WriteStringValue(value));
+
+    /// <summary>A list as a JSON array, each item written by <paramref name="write"/>; nothing when the list is null.</summary>
+    private static void Array<T>(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<T>? items, Action<Utf8JsonWriter, T> write)
     {
-        if (values is null)
+        if (items is null)
         {
             return;
         }
 
         writer.WriteStartArray(name);
-        foreach (var value in values)
+        for (var i = 0; i < items.Count; i++)
         {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)
-    {
-        if (values is null)
-        {
-            return;
-        }
-
-        writer.WriteStartArray(name);
-        for (var i = 0; i < values.Count; i++)
-        {
-            writer.WriteStringValue(values[i]);
+            write(writer, items[i]);
         }
 
         writer.WriteEndArray();
