@@ -102,14 +102,8 @@ public static partial class ProposalCodec
         writer.WriteEndObject();
     }
 
-    private static void WriteLine(Utf8JsonWriter writer, ProposedChange? line)
+    private static void WriteLine(Utf8JsonWriter writer, ProposedChange line)
     {
-        if (line is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
         writer.WriteStartObject();
         String(writer, LineNames.Field, line.Field);
         String(writer, LineNames.OriginalValue, line.OriginalValue);
@@ -119,14 +113,8 @@ public static partial class ProposalCodec
         writer.WriteEndObject();
     }
 
-    private static void WriteDefinition(Utf8JsonWriter writer, ApprovalStepDefinition? definition)
+    private static void WriteDefinition(Utf8JsonWriter writer, ApprovalStepDefinition definition)
     {
-        if (definition is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
         writer.WriteStartObject();
         String(writer, DefinitionNames.Name, definition.Name);
         Strings(writer, DefinitionNames.Approvers, definition.Approvers);
@@ -169,14 +157,8 @@ public static partial class ProposalCodec
         writer.WriteEndObject();
     }
 
-    private static void WriteReaction(Utf8JsonWriter writer, WorkflowReaction? reaction)
+    private static void WriteReaction(Utf8JsonWriter writer, WorkflowReaction reaction)
     {
-        if (reaction is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
         writer.WriteStartObject();
         Number(writer, ReactionNames.Step, reaction.Step);
         String(writer, ReactionNames.Event, reaction.Event);
@@ -187,14 +169,8 @@ public static partial class ProposalCodec
         writer.WriteEndObject();
     }
 
-    private static void WriteStep(Utf8JsonWriter writer, ApprovalStep? step)
+    private static void WriteStep(Utf8JsonWriter writer, ApprovalStep step)
     {
-        if (step is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
         // Outcome and Undecided are computed from the rest, so not stored.
         writer.WriteStartObject();
         String(writer, StepNames.Name, step.Name);
@@ -207,14 +183,8 @@ public static partial class ProposalCodec
         writer.WriteEndObject();
     }
 
-    private static void WriteSlot(Utf8JsonWriter writer, ApproverSlot? slot)
+    private static void WriteSlot(Utf8JsonWriter writer, ApproverSlot slot)
     {
-        if (slot is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
         writer.WriteStartObject();
         String(writer, SlotNames.UserId, slot.UserId);
         Enum(writer, SlotNames.Decision, slot.Decision);
@@ -236,7 +206,7 @@ public static partial class ProposalCodec
     private static void Strings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values) =>
         Array(writer, name, values, static (w, value) => w.WriteStringValue(value));
 
-    /// <summary>A list as a JSON array, each item written by <paramref name="write"/>; nothing when the list is null.</summary>
+    /// <summary>A list as a JSON array, each item written by <paramref name="write"/> (null items as null); nothing when the list is null.</summary>
     private static void Array<T>(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<T>? items, Action<Utf8JsonWriter, T> write)
     {
         if (items is null)
@@ -247,7 +217,15 @@ public static partial class ProposalCodec
         writer.WriteStartArray(name);
         for (var i = 0; i < items.Count; i++)
         {
-            write(writer, items[i]);
+            // A null item is written as null, as the serializer does; write is only ever given an item.
+            if (items[i] is { } item)
+            {
+                write(writer, item);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
         }
 
         writer.WriteEndArray();
