@@ -128,8 +128,8 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
 
     public SqliteConnection Connection { get; } = connection;
 
-    /// <summary>A prepared command for the SQL, its parameters cleared; bound to the transaction when given.</summary>
-    public SqliteCommand Command(string sql, SqliteTransaction? transaction = null)
+    /// <summary>A prepared command for the SQL, its parameters cleared (it runs on the connection's transaction, if any).</summary>
+    public SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -141,8 +141,34 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
         }
 
         command.Parameters.Clear();
-        command.Transaction = transaction;
         return command;
+    }
+
+    /// <summary>
+    /// The work in one immediate transaction on this connection: all of it commits, or none of it. BEGIN, COMMIT and
+    /// ROLLBACK are prepared once (Microsoft.Data.Sqlite's transactions prepare them again each time, a few microseconds
+    /// of every write), so the work's commands take no <see cref="SqliteTransaction"/>: Microsoft.Data.Sqlite sees no
+    /// transaction of its own and runs them on the connection's.
+    /// </summary>
+    public T InTransaction<T>(Func<PooledConnection, T> work)
+    {
+        Raw("BEGIN IMMEDIATE").Execute();
+        try
+        {
+            var result = work(this);
+            Raw("COMMIT").Execute();
+            return result;
+        }
+        catch
+        {
+            // SQLite may have rolled back already (some errors end the transaction); otherwise roll back here.
+            if (SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) == 0)
+            {
+                Raw("ROLLBACK").Execute();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>A statement of the hot paths, prepared once and run through SQLitePCLRaw (see <see cref="RawStatement"/>).</summary>
@@ -157,13 +183,12 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
         return statement;
     }
 
-    public void Execute(string sql, SqliteTransaction? transaction = null)
+    public void Execute(string sql)
     {
         using var command = Connection.CreateCommand();
 #pragma warning disable CA2100 // Constant SQL of the adapter.
         command.CommandText = sql;
 #pragma warning restore CA2100
-        command.Transaction = transaction;
         command.ExecuteNonQuery();
     }
 

@@ -36,7 +36,7 @@ public sealed partial class SqliteWorkflowStore
     /// with, when known, says who is new and who is no longer due. Unknown, every due user is inserted (an entry that
     /// exists is left alone, writing no page) and the left ones are found by the start-up sweep.
     /// </summary>
-    private void UpdateAwaiting(PooledConnection c, SqliteTransaction? tx, string customerId, Proposal proposal, string? due, AsRead? asRead)
+    private void UpdateAwaiting(PooledConnection c, string customerId, Proposal proposal, string? due, AsRead? asRead)
     {
         if (asRead is not null && string.Equals(asRead.Due, due, StringComparison.Ordinal))
         {
@@ -98,21 +98,22 @@ public sealed partial class SqliteWorkflowStore
         {
             // One statement per user, for the proposals of theirs in the batch: the list's key is (user, proposal), so
             // each is a seek. (A statement matching the batch's pairs as row values scans the whole list instead.)
-            using var tx = c.Connection.BeginTransaction(deferred: false);
-            var deleted = 0;
-            foreach (var group in batch.GroupBy(e => (User: e.User.ToUpperInvariant(), e.Closed)))
+            return c.InTransaction(c =>
             {
-                // An entry of a closed proposal can never be due again; any other is checked against its row.
-                var delete = c.Command(group.Key.Closed
-                    ? "DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals))"
-                    : $"DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals)) AND NOT {IsDue}", tx);
-                delete.Parameters.AddWithValue("$user", group.First().User);
-                delete.Parameters.AddWithValue("$proposals", JsonSerializer.Serialize(group.Select(e => e.Proposal), StoredIds.Default.IEnumerableString));
-                deleted += delete.ExecuteNonQuery();
-            }
+                var deleted = 0;
+                foreach (var group in batch.GroupBy(e => (User: e.User.ToUpperInvariant(), e.Closed)))
+                {
+                    // An entry of a closed proposal can never be due again; any other is checked against its row.
+                    var delete = c.Command(group.Key.Closed
+                        ? "DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals))"
+                        : $"DELETE FROM awaiting WHERE user_id = $user AND proposal_id IN (SELECT value FROM json_each($proposals)) AND NOT {IsDue}");
+                    delete.Parameters.AddWithValue("$user", group.First().User);
+                    delete.Parameters.AddWithValue("$proposals", JsonSerializer.Serialize(group.Select(e => e.Proposal), StoredIds.Default.IEnumerableString));
+                    deleted += delete.ExecuteNonQuery();
+                }
 
-            tx.Commit();
-            return deleted;
+                return deleted;
+            });
         }
         catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
         {
@@ -127,8 +128,8 @@ public sealed partial class SqliteWorkflowStore
     }
 
     /// <summary>Deletes every left entry (a full pass over the list), as at start-up.</summary>
-    private static int DeleteAllLeftEntries(PooledConnection c, SqliteTransaction tx) =>
-        c.Command($"DELETE FROM awaiting WHERE NOT {IsDue}", tx).ExecuteNonQuery();
+    private static int DeleteAllLeftEntries(PooledConnection c) =>
+        c.Command($"DELETE FROM awaiting WHERE NOT {IsDue}").ExecuteNonQuery();
 
     /// <summary>For tests: deletes the left entries now, the noted ones or (<paramref name="all"/>) every one.</summary>
     internal Task<int> DeleteLeftAwaitingAsync(bool all) =>
@@ -139,10 +140,7 @@ public sealed partial class SqliteWorkflowStore
                 return DeleteLeftEntries(c);
             }
 
-            using var tx = c.Connection.BeginTransaction(deferred: false);
-            var deleted = DeleteAllLeftEntries(c, tx);
-            tx.Commit();
-            return deleted;
+            return c.InTransaction(DeleteAllLeftEntries);
         }, CancellationToken.None);
 
     private static HashSet<string> Users(string json)

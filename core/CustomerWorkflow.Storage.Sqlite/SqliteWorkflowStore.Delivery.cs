@@ -9,12 +9,12 @@ public sealed partial class SqliteWorkflowStore
     public Task AddSentCardAsync(SentCard card, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(card);
-        return InWriteTransaction((c, tx) =>
+        return InWriteTransaction(c =>
         {
             var command = c.Command("""
                 INSERT INTO sent_cards (proposal_id, activity_id, user_id, address, at) VALUES ($proposal, $activity, $user, $address, $at)
                 ON CONFLICT (proposal_id, activity_id) DO NOTHING
-                """, tx);
+                """);
             command.Parameters.AddWithValue("$proposal", card.ProposalId);
             command.Parameters.AddWithValue("$activity", card.ActivityId);
             command.Parameters.AddWithValue("$user", card.UserId);
@@ -43,11 +43,11 @@ public sealed partial class SqliteWorkflowStore
     public Task AddNoticeAsync(NoticeRecord notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        return InWriteTransaction((c, tx) =>
+        return InWriteTransaction(c =>
         {
             var command = c.Command("""
                 INSERT INTO notices (customer_id, proposal_id, at, user_id, delivered, detail) VALUES ($customer, $proposal, $at, $user, $delivered, $detail)
-                """, tx);
+                """);
             command.Parameters.AddWithValue("$customer", notice.CustomerId);
             command.Parameters.AddWithValue("$proposal", notice.ProposalId);
             command.Parameters.AddWithValue("$at", Timestamp(notice.At));

@@ -12,12 +12,12 @@ public sealed partial class SqliteWorkflowStore : IImportLog
     public Task AddRowPageAsync(string importId, int page, IReadOnlyList<ImportRowResult> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return InWriteTransaction((c, tx) =>
+        return InWriteTransaction(c =>
         {
             var command = c.Command("""
                 INSERT INTO import_rows (import_id, page, body) VALUES ($import, $page, $body)
                 ON CONFLICT (import_id, page) DO UPDATE SET body = excluded.body
-                """, tx);
+                """);
             command.Parameters.AddWithValue("$import", importId);
             command.Parameters.AddWithValue("$page", page);
             command.Parameters.AddWithValue("$body", ImportLogShapes.Rows(rows));
@@ -30,11 +30,11 @@ public sealed partial class SqliteWorkflowStore : IImportLog
         ArgumentNullException.ThrowIfNull(record);
         try
         {
-            await InWriteTransaction((c, tx) =>
+            await InWriteTransaction(c =>
             {
                 var command = c.Command("""
                     INSERT INTO imports (id, at, entry_point, actor_id, idempotency_key, body) VALUES ($id, $at, $entry, $actor, $key, $body)
-                    """, tx);
+                    """);
                 command.Parameters.AddWithValue("$id", record.Id);
                 command.Parameters.AddWithValue("$at", Timestamp(record.At));
                 command.Parameters.AddWithValue("$entry", record.EntryPoint.ToString());

@@ -15,7 +15,7 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     public Task AddDueItemAsync(DueItem item, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return InWriteTransaction((c, tx) => InsertDueItem(c, tx, item), cancellationToken);
+        return InWriteTransaction(c => InsertDueItem(c, item), cancellationToken);
     }
 
     public async Task<IReadOnlyList<ClaimedDueItem>> ClaimDueItemsAsync(DateTimeOffset now, TimeSpan lease, string owner, int max, CancellationToken cancellationToken = default)
@@ -24,7 +24,7 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
         var leaseUntil = now + lease;
         var claim = Guid.NewGuid().ToString("N");
         var claimed = new List<ClaimedDueItem>();
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
             // Compare-and-set in one statement: the rows are chosen and taken under the write lock, so a row another
             // instance holds (and has not let lapse) is never chosen, and one chosen here is held by nobody else.
@@ -35,7 +35,7 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
                     WHERE due_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
                     ORDER BY due_at, id LIMIT $max)
                 RETURNING id, kind, subject, step, due_at, token
-                """, tx);
+                """);
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
             command.Parameters.AddWithValue("$claim", claim);
@@ -55,9 +55,9 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     {
         ArgumentNullException.ThrowIfNull(claimed);
         var removed = false;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
-            var command = c.Command("DELETE FROM due_items WHERE id = $id AND token = $token", tx);
+            var command = c.Command("DELETE FROM due_items WHERE id = $id AND token = $token");
             command.Parameters.AddWithValue("$id", claimed.Item.Id);
             command.Parameters.AddWithValue("$token", claimed.ClaimToken);
             removed = command.ExecuteNonQuery() == 1;
@@ -68,12 +68,12 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     public Task AddDigestEntryAsync(DigestEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return InWriteTransaction((c, tx) =>
+        return InWriteTransaction(c =>
         {
             var command = c.Command("""
                 INSERT INTO digest_entries (user_id, id, at, kind, proposal_id, customer_id, text) VALUES ($user, $id, $at, $kind, $proposal, $customer, $text)
                 ON CONFLICT (user_id, id) DO NOTHING
-                """, tx);
+                """);
             command.Parameters.AddWithValue("$user", entry.UserId);
             command.Parameters.AddWithValue("$id", entry.Id);
             command.Parameters.AddWithValue("$at", Timestamp(entry.At));
@@ -104,9 +104,9 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     public Task RemoveDigestEntriesAsync(string userId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return ids.Count == 0 ? Task.CompletedTask : InWriteTransaction((c, tx) =>
+        return ids.Count == 0 ? Task.CompletedTask : InWriteTransaction(c =>
         {
-            var command = c.Command("DELETE FROM digest_entries WHERE user_id = $user AND id IN (SELECT value FROM json_each($ids))", tx);
+            var command = c.Command("DELETE FROM digest_entries WHERE user_id = $user AND id IN (SELECT value FROM json_each($ids))");
             command.Parameters.AddWithValue("$user", userId);
             command.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(ids));
             command.ExecuteNonQuery();
@@ -114,12 +114,12 @@ public sealed partial class SqliteWorkflowStore : IDueItemStore, IDigestStore
     }
 
     /// <summary>Inserts a due item unless it exists: an existing one keeps its claim. An index probe when it does.</summary>
-    private static void InsertDueItem(PooledConnection c, SqliteTransaction? tx, DueItem item)
+    private static void InsertDueItem(PooledConnection c, DueItem item)
     {
         var command = c.Command("""
             INSERT INTO due_items (id, kind, subject, step, due_at) VALUES ($id, $kind, $subject, $step, $due)
             ON CONFLICT (id) DO NOTHING
-            """, tx);
+            """);
         command.Parameters.AddWithValue("$id", item.Id);
         command.Parameters.AddWithValue("$kind", item.Kind.ToString());
         command.Parameters.AddWithValue("$subject", item.Subject);

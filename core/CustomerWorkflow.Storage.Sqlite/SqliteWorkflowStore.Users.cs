@@ -51,12 +51,12 @@ public sealed partial class SqliteWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(user);
         var version = expectedVersion + 1;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
             SqliteCommand command;
             if (expectedVersion == 0)
             {
-                command = c.Command($"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $upn, $email, $channel, $roles, $address, 1, $manager, $limit, $substitute, $away, $notify) ON CONFLICT (id) DO NOTHING", tx);
+                command = c.Command($"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $upn, $email, $channel, $roles, $address, 1, $manager, $limit, $substitute, $away, $notify) ON CONFLICT (id) DO NOTHING");
             }
             else
             {
@@ -65,7 +65,7 @@ public sealed partial class SqliteWorkflowStore
                         address = $address, manager_id = $manager, approval_limit = $limit, substitute_id = $substitute, away_until = $away, notify = $notify,
                         version = $version
                     WHERE id = $id AND version = $expected
-                    """, tx);
+                    """);
                 command.Parameters.AddWithValue("$version", version);
                 command.Parameters.AddWithValue("$expected", expectedVersion);
             }
@@ -94,15 +94,15 @@ public sealed partial class SqliteWorkflowStore
     {
         var claimed = false;
         var prune = Interlocked.Increment(ref _claimsSincePrune) % 1000 == 0;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
-            var command = c.Command("INSERT INTO claims (key, at) VALUES ($key, $at) ON CONFLICT (key) DO NOTHING", tx);
+            var command = c.Command("INSERT INTO claims (key, at) VALUES ($key, $at) ON CONFLICT (key) DO NOTHING");
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$at", Timestamp(at));
             claimed = command.ExecuteNonQuery() == 1;
             if (prune)
             {
-                var old = c.Command("DELETE FROM claims WHERE at < $before", tx);
+                var old = c.Command("DELETE FROM claims WHERE at < $before");
                 old.Parameters.AddWithValue("$before", Timestamp(at - _claimLifetime));
                 old.ExecuteNonQuery();
             }
@@ -111,9 +111,9 @@ public sealed partial class SqliteWorkflowStore
     }
 
     public Task ReleaseClaimAsync(string key, CancellationToken cancellationToken = default) =>
-        InWriteTransaction((c, tx) =>
+        InWriteTransaction(c =>
         {
-            var command = c.Command("DELETE FROM claims WHERE key = $key", tx);
+            var command = c.Command("DELETE FROM claims WHERE key = $key");
             command.Parameters.AddWithValue("$key", key);
             command.ExecuteNonQuery();
         }, cancellationToken);

@@ -51,17 +51,17 @@ public sealed partial class SqliteWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(record);
         var revision = expectedRevision + 1;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
             var head = expectedRevision == 0
                 ? c.Command("""
                     INSERT INTO workflows (code, state, version, revision, updated_at, updated_by)
                     VALUES ($code, $state, $version, 1, $at, $by) ON CONFLICT (code) DO NOTHING
-                    """, tx)
+                    """)
                 : c.Command("""
                     UPDATE workflows SET state = $state, version = $version, revision = revision + 1, updated_at = $at, updated_by = $by
                     WHERE code = $code AND revision = $expected
-                    """, tx);
+                    """);
             head.Parameters.AddWithValue("$code", record.Code);
             head.Parameters.AddWithValue("$state", record.State.ToString());
             head.Parameters.AddWithValue("$version", record.Definition.Version);
@@ -80,7 +80,7 @@ public sealed partial class SqliteWorkflowStore
             }
 
             // A version is written once; saving a state change names a version that is there already.
-            var version = c.Command("INSERT INTO workflow_versions (code, version, body) VALUES ($code, $version, $body) ON CONFLICT (code, version) DO NOTHING", tx);
+            var version = c.Command("INSERT INTO workflow_versions (code, version, body) VALUES ($code, $version, $body) ON CONFLICT (code, version) DO NOTHING");
             version.Parameters.AddWithValue("$code", record.Code);
             version.Parameters.AddWithValue("$version", record.Definition.Version);
             version.Parameters.AddWithValue("$body", StoredShapes.Workflow(record.Definition));
@@ -92,15 +92,15 @@ public sealed partial class SqliteWorkflowStore
     public async Task<bool> DeleteWorkflowAsync(string code, long expectedRevision, CancellationToken cancellationToken = default)
     {
         var deleted = false;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
             // In the same transaction as the check, so no proposal can start running under it in between.
-            if (CountRunning(c, code, tx) > 0)
+            if (CountRunning(c, code) > 0)
             {
                 return;
             }
 
-            var head = c.Command("DELETE FROM workflows WHERE code = $code AND revision = $expected", tx);
+            var head = c.Command("DELETE FROM workflows WHERE code = $code AND revision = $expected");
             head.Parameters.AddWithValue("$code", code);
             head.Parameters.AddWithValue("$expected", expectedRevision);
             if (head.ExecuteNonQuery() != 1)
@@ -108,7 +108,7 @@ public sealed partial class SqliteWorkflowStore
                 throw new ConcurrencyException($"Workflow {code} was changed by someone else.");
             }
 
-            var versions = c.Command("DELETE FROM workflow_versions WHERE code = $code", tx);
+            var versions = c.Command("DELETE FROM workflow_versions WHERE code = $code");
             versions.Parameters.AddWithValue("$code", code);
             versions.ExecuteNonQuery();
             deleted = true;
@@ -117,11 +117,11 @@ public sealed partial class SqliteWorkflowStore
     }
 
     public Task<int> CountRunningAsync(string code, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_pool.Read(c => CountRunning(c, code, null)));
+        Task.FromResult(_pool.Read(c => CountRunning(c, code)));
 
-    private static int CountRunning(PooledConnection c, string code, SqliteTransaction? tx)
+    private static int CountRunning(PooledConnection c, string code)
     {
-        var command = c.Command("SELECT count(*) FROM customers WHERE open_workflow = $code", tx);
+        var command = c.Command("SELECT count(*) FROM customers WHERE open_workflow = $code");
         command.Parameters.AddWithValue("$code", code);
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }

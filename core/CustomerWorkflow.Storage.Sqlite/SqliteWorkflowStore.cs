@@ -53,24 +53,25 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         {
             // WAL is a property of the file; setting it outside a transaction makes it stick for every connection.
             c.Execute("PRAGMA journal_mode = WAL;");
-            using var tx = c.Connection.BeginTransaction(deferred: false);
-            var current = Convert.ToInt32(c.Command("PRAGMA user_version;", tx).ExecuteScalar(), CultureInfo.InvariantCulture);
-            if (current > Migrations.All.Count)
+            return c.InTransaction(c =>
             {
-                throw new InvalidOperationException(
-                    $"The database {_options.DatabasePath} is at schema version {current}, newer than this build knows ({Migrations.All.Count}). Use a newer build.");
-            }
+                var current = Convert.ToInt32(c.Command("PRAGMA user_version;").ExecuteScalar(), CultureInfo.InvariantCulture);
+                if (current > Migrations.All.Count)
+                {
+                    throw new InvalidOperationException(
+                        $"The database {_options.DatabasePath} is at schema version {current}, newer than this build knows ({Migrations.All.Count}). Use a newer build.");
+                }
 
-            for (var version = current + 1; version <= Migrations.All.Count; version++)
-            {
-                c.Execute(Migrations.All[version - 1], tx);
-                c.Execute($"PRAGMA user_version = {version};", tx);
-            }
+                for (var version = current + 1; version <= Migrations.All.Count; version++)
+                {
+                    c.Execute(Migrations.All[version - 1]);
+                    c.Execute($"PRAGMA user_version = {version};");
+                }
 
-            // Awaiting entries left by writes that a stopped process had not deleted yet (see SqliteWorkflowStore.Awaiting).
-            DeleteAllLeftEntries(c, tx);
-            tx.Commit();
-            return true;
+                // Awaiting entries left by writes that a stopped process had not deleted yet (see SqliteWorkflowStore.Awaiting).
+                DeleteAllLeftEntries(c);
+                return true;
+            });
         }, cancellationToken);
 
     public Task<CustomerRecord?> GetAsync(string customerId, CancellationToken cancellationToken = default) =>
@@ -109,11 +110,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         }));
 
     public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken = default) =>
-        InWriteTransaction((c, tx) =>
+        InWriteTransaction(c =>
         {
             foreach (var write in writes)
             {
-                WriteRecord(c, tx, write);
+                WriteRecord(c, write);
             }
         }, cancellationToken);
 
@@ -236,11 +237,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     public async Task<long> SaveSettingsAsync(WorkflowSettings settings, long expectedVersion, IReadOnlyList<SettingsChange> changes, CancellationToken cancellationToken = default)
     {
         var newVersion = expectedVersion + 1;
-        await InWriteTransaction((c, tx) =>
+        await InWriteTransaction(c =>
         {
             var command = expectedVersion == 0
-                ? c.Command("INSERT INTO settings (id, body, version) VALUES (1, $body, 1) ON CONFLICT (id) DO NOTHING", tx)
-                : c.Command("UPDATE settings SET body = $body, version = version + 1 WHERE id = 1 AND version = $expected", tx);
+                ? c.Command("INSERT INTO settings (id, body, version) VALUES (1, $body, 1) ON CONFLICT (id) DO NOTHING")
+                : c.Command("UPDATE settings SET body = $body, version = version + 1 WHERE id = 1 AND version = $expected");
             command.Parameters.AddWithValue("$body", StoredShapes.Settings(settings));
             if (expectedVersion != 0)
             {
@@ -257,7 +258,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 var insert = c.Command("""
                     INSERT INTO settings_changes (at, actor_id, actor_name, setting, before, after)
                     VALUES ($at, $actor, $name, $setting, $before, $after)
-                    """, tx);
+                    """);
                 insert.Parameters.AddWithValue("$at", Timestamp(change.At));
                 insert.Parameters.AddWithValue("$actor", change.ActorId);
                 insert.Parameters.AddWithValue("$name", change.ActorName);
@@ -294,7 +295,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             ? _pool.WriteAsync(c => Convert.ToInt64(c.Command($"PRAGMA {pragma};").ExecuteScalar(), CultureInfo.InvariantCulture), CancellationToken.None)
             : throw new ArgumentException("Not a pragma name.", nameof(pragma));
 
-    private void WriteRecord(PooledConnection c, SqliteTransaction? tx, RecordWrite write)
+    private void WriteRecord(PooledConnection c, RecordWrite write)
     {
         var customer = write.Customer;
         var proposal = write.Proposal;
@@ -309,7 +310,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         // A proposal that closes goes to its closed row first, because that row takes the open history from the
         // customer row that the update below clears. The insert is guarded by the same version, so a lost race fails
         // here, before anything is written.
-        var closedSeq = proposal is not null && open is null ? StoreClosed(c, tx, write, proposal, added) : null;
+        var closedSeq = proposal is not null && open is null ? StoreClosed(c, write, proposal, added) : null;
 
         // Without a proposal the open slot is left as it is; with one, it must be empty or hold that same proposal
         // (one open per customer). The open history is appended to (the same proposal) or started (a new one).
@@ -385,7 +386,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             return;
         }
 
-        UpdateAwaiting(c, tx, customer.Id, proposal, open is null ? null : due, asRead);
+        UpdateAwaiting(c, customer.Id, proposal, open is null ? null : due, asRead);
 
         // The creator and the submitter list the proposal as theirs; an entry that exists is left alone (no page written).
         // A proposal read from this store with the same creator and submitter has its entries already (they are
@@ -408,7 +409,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         // The scheduler's due item for the waiting step, in the same transaction as the step, so none is ever missing.
         if (open is not null && DueItem.ForOverdue(open) is { } dueItem)
         {
-            InsertDueItem(c, tx, dueItem);
+            InsertDueItem(c, dueItem);
         }
     }
 
@@ -441,7 +442,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
     /// null when the list has it already. The usual case is a proposal that was open in the customer row at the
     /// expected version: its row is appended with the open history followed by the new entries, in one statement.
     /// </summary>
-    private static long? StoreClosed(PooledConnection c, SqliteTransaction? tx, RecordWrite write, Proposal proposal, byte[]? added)
+    private static long? StoreClosed(PooledConnection c, RecordWrite write, Proposal proposal, byte[]? added)
     {
         var customerId = write.Customer.Id;
         var body = StoredShapes.ProposalUtf8(proposal);
@@ -460,7 +461,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
                 return move.LastInsertRowId;
             }
 
-            var version = c.Command("SELECT version FROM customers WHERE id = $customer", tx);
+            var version = c.Command("SELECT version FROM customers WHERE id = $customer");
             version.Parameters.AddWithValue("$customer", customerId);
             if (version.ExecuteScalar() is not long current || current != write.ExpectedVersion)
             {
@@ -473,7 +474,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
         var find = c.Command("""
             SELECT p.seq FROM customers c, json_each(c.closed_seqs) j JOIN closed_proposals p ON p.seq = j.value
             WHERE c.id = $customer AND p.id = $id
-            """, tx);
+            """);
         find.Parameters.AddWithValue("$customer", customerId);
         find.Parameters.AddWithValue("$id", proposal.Id);
         var existing = find.ExecuteScalar() as long?;
@@ -482,7 +483,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
               INSERT INTO closed_proposals (customer_id, id, number, updated_at, body, history)
               VALUES ($customer, $id, $number, $updated, $body, coalesce($added, '[]'))
               """
-            : RewriteClosed, tx);
+            : RewriteClosed);
         closedRow.Parameters.AddWithValue("$customer", customerId);
         closedRow.Parameters.AddWithValue("$id", proposal.Id);
         closedRow.Parameters.AddWithValue("$number", proposal.Number);
@@ -536,44 +537,33 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IUserStore, II
             return proposals;
         }));
 
-    /// <summary>
-    /// One immediate transaction on the writer: all of the work commits, or none of it. BEGIN, COMMIT and ROLLBACK are
-    /// prepared once (Microsoft.Data.Sqlite's transactions prepare them again each time, a few microseconds of every
-    /// write), so the work gets no <see cref="SqliteTransaction"/>: its commands run on the connection's transaction
-    /// with none set, which Microsoft.Data.Sqlite allows because it sees no transaction of its own.
-    /// </summary>
-    private Task InWriteTransaction(Action<PooledConnection, SqliteTransaction?> work, CancellationToken cancellationToken) =>
+    /// <summary>One immediate transaction on the writer (<see cref="PooledConnection.InTransaction"/>): all of the work commits, or none of it.</summary>
+    private Task InWriteTransaction(Action<PooledConnection> work, CancellationToken cancellationToken) =>
         _pool.WriteAsync(c =>
         {
             try
             {
-                c.Raw("BEGIN IMMEDIATE").Execute();
-                try
+                c.InTransaction(c =>
                 {
-                    work(c, null);
-                    c.Raw("COMMIT").Execute();
-                }
-                catch
-                {
-                    _leftInTransaction.Clear();
-
-                    // SQLite may have rolled back already (some errors end the transaction); otherwise roll back here.
-                    if (raw.sqlite3_get_autocommit(c.Connection.Handle) == 0)
-                    {
-                        c.Raw("ROLLBACK").Execute();
-                    }
-
-                    throw;
-                }
-
-                DeleteLeftEntriesWhenDue(c);
-                return true;
+                    work(c);
+                    return true;
+                });
             }
-            catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
+            catch (Exception e)
             {
-                // Another process held the write lock past the busy timeout: a lost race, retried by the caller.
-                throw new ConcurrencyException($"The database is busy: {e.Message}");
+                // Nothing this transaction left in the awaiting list was committed.
+                _leftInTransaction.Clear();
+                if (e is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked })
+                {
+                    // Another process held the write lock past the busy timeout: a lost race, retried by the caller.
+                    throw new ConcurrencyException($"The database is busy: {e.Message}");
+                }
+
+                throw;
             }
+
+            DeleteLeftEntriesWhenDue(c);
+            return true;
         }, cancellationToken);
 
     /// <summary>UTC in the round-trip format: how every time is stored.</summary>
