@@ -89,9 +89,6 @@ public abstract class WorkflowResponse : IWorkflowResponse
 
     protected static IReadOnlySet<ResponseOption> Uses(params ResponseOption[] options) => options.ToFrozenSet();
 
-    /// <summary>Events that happen to a proposal after it is submitted, or the submit itself: what notices can follow.</summary>
-    protected static bool IsNoticeable(IWorkflowEvent workflowEvent) => workflowEvent.Kind != WorkflowEventKind.Overdue;
-
     /// <summary>Applies <paramref name="change"/> to the approval steps the last request-approval step laid out.</summary>
     protected static void ShapeLastApproval(PlanContext context, Func<ApprovalStepDefinition, ApprovalStepDefinition> change)
     {
@@ -278,25 +275,16 @@ public sealed class DiscardChangesResponse : WorkflowResponse
     }
 }
 
-/// <summary>Notify the submitter: a notice to whoever submitted the proposal.</summary>
-public sealed class NotifySubmitterResponse : WorkflowResponse
+/// <summary>
+/// A response that tells people something: it answers any event but an overdue approval (that is for escalate and
+/// remind), and by default notifies the users its plan put on the reaction.
+/// </summary>
+public abstract class NoticeResponse : WorkflowResponse
 {
-    public override string Code => WorkflowResponses.NotifySubmitter;
-
-    public override string Title => "notify the submitter";
-
-    public override IReadOnlySet<ResponseOption> Options { get; } = Uses(ResponseOption.Message);
-
     protected override string AcceptedEvents => "any event but an overdue approval";
 
-    protected override bool Accepts(IWorkflowEvent workflowEvent) => IsNoticeable(workflowEvent);
-
-    public override Task PlanAsync(PlanContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        context.React(r => r with { Users = [context.Submitter.Id] });
-        return Task.CompletedTask;
-    }
+    // Events that happen to a proposal after it is submitted, or the submit itself: what notices can follow.
+    protected override bool Accepts(IWorkflowEvent workflowEvent) => workflowEvent.Kind != WorkflowEventKind.Overdue;
 
     public override void React(ReactionContext context)
     {
@@ -305,18 +293,31 @@ public sealed class NotifySubmitterResponse : WorkflowResponse
     }
 }
 
+/// <summary>Notify the submitter: a notice to whoever submitted the proposal.</summary>
+public sealed class NotifySubmitterResponse : NoticeResponse
+{
+    public override string Code => WorkflowResponses.NotifySubmitter;
+
+    public override string Title => "notify the submitter";
+
+    public override IReadOnlySet<ResponseOption> Options { get; } = Uses(ResponseOption.Message);
+
+    public override Task PlanAsync(PlanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.React(r => r with { Users = [context.Submitter.Id] });
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>Notify users or a group: a notice to named people and the members of directory groups.</summary>
-public sealed class NotifyUsersResponse : WorkflowResponse
+public sealed class NotifyUsersResponse : NoticeResponse
 {
     public override string Code => WorkflowResponses.NotifyUsers;
 
     public override string Title => "notify users";
 
     public override IReadOnlySet<ResponseOption> Options { get; } = Uses(ResponseOption.Recipients, ResponseOption.Message);
-
-    protected override string AcceptedEvents => "any event but an overdue approval";
-
-    protected override bool Accepts(IWorkflowEvent workflowEvent) => IsNoticeable(workflowEvent);
 
     public override IEnumerable<string> Check(WorkflowStep step)
     {
@@ -330,26 +331,16 @@ public sealed class NotifyUsersResponse : WorkflowResponse
         var users = await context.ResolveUsersAsync(context.Step.Options.Recipients, cancellationToken).ConfigureAwait(false);
         context.React(r => r with { Users = [.. users] });
     }
-
-    public override void React(ReactionContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        context.Effects.Add(new WorkflowEffect(EffectKind.Notify, context.Proposal.Id, context.Message, context.Source) { Users = context.Reaction.Users });
-    }
 }
 
 /// <summary>Post to a Teams channel: a message in a channel the bot is installed in.</summary>
-public sealed class PostToChannelResponse : WorkflowResponse
+public sealed class PostToChannelResponse : NoticeResponse
 {
     public override string Code => WorkflowResponses.PostToChannel;
 
     public override string Title => "post to a Teams channel";
 
     public override IReadOnlySet<ResponseOption> Options { get; } = Uses(ResponseOption.Channel, ResponseOption.Message);
-
-    protected override string AcceptedEvents => "any event but an overdue approval";
-
-    protected override bool Accepts(IWorkflowEvent workflowEvent) => IsNoticeable(workflowEvent);
 
     public override IEnumerable<string> Check(WorkflowStep step)
     {
